@@ -180,9 +180,9 @@ func ownFile(n int, bad map[int][]string) string {
 
 func TestOwnLayoutReportsEveryBadRow(t *testing.T) {
 	bad := map[int][]string{
-		10:  {"", "名前だけ", "", "単品", "", ""},                 // row 12: no SKU
+		10:  {"", "名前だけ", "", "単品", "", ""},                    // row 12: no SKU
 		500: {"SKU-X", "JAN違い", "4901234567890", "単品", "", ""}, // row 502: bad check digit
-		998: {"SKU-00001", "重複", "", "単品", "x", ""},           // row 1000: duplicate SKU and bad number
+		998: {"SKU-00001", "重複", "", "単品", "x", ""},            // row 1000: duplicate SKU and bad number
 	}
 	tab, err := Read(strings.NewReader(ownFile(1000, bad)))
 	if err != nil {
