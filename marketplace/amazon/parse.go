@@ -37,7 +37,7 @@ func decode(op string, body []byte, v any) error {
 func ParseSearchOrders(body []byte) (*SearchOrdersResponse, error) {
 	var raw struct {
 		SearchOrdersResponse
-		Orders *[]Order `json:"orders"`
+		Orders *[]json.RawMessage `json:"orders"`
 	}
 	if err := decode("searchOrders", body, &raw); err != nil {
 		return nil, err
@@ -46,32 +46,44 @@ func ParseSearchOrders(body []byte) (*SearchOrdersResponse, error) {
 		return nil, &BodyError{Op: "searchOrders", Field: "orders", Err: errMissing}
 	}
 	resp := raw.SearchOrdersResponse
-	resp.Orders = *raw.Orders
-	for i := range resp.Orders {
-		if err := checkOrder(&resp.Orders[i]); err != nil {
+	resp.Orders = make([]Order, len(*raw.Orders))
+	for i, r := range *raw.Orders {
+		o := &resp.Orders[i]
+		if err := json.Unmarshal(r, o); err != nil {
+			return nil, &BodyError{Op: "searchOrders", Field: fmt.Sprintf("orders[%d]", i), Err: err}
+		}
+		if err := checkOrder(o); err != nil {
 			err.Op = "searchOrders"
 			err.Field = fmt.Sprintf("orders[%d].%s", i, err.Field)
 			return nil, err
 		}
+		o.Raw = r
 	}
 	return &resp, nil
 }
 
 // ParseGetOrder decodes and checks a getOrder 200 body.
 func ParseGetOrder(body []byte) (*Order, error) {
-	var resp GetOrderResponse
-	if err := decode("getOrder", body, &resp); err != nil {
+	var raw struct {
+		Order json.RawMessage `json:"order"`
+	}
+	if err := decode("getOrder", body, &raw); err != nil {
 		return nil, err
 	}
-	if resp.Order == nil {
+	if len(raw.Order) == 0 || string(raw.Order) == "null" {
 		return nil, &BodyError{Op: "getOrder", Field: "order", Err: errMissing}
 	}
-	if err := checkOrder(resp.Order); err != nil {
+	var o Order
+	if err := json.Unmarshal(raw.Order, &o); err != nil {
+		return nil, &BodyError{Op: "getOrder", Field: "order", Err: err}
+	}
+	if err := checkOrder(&o); err != nil {
 		err.Op = "getOrder"
 		err.Field = "order." + err.Field
 		return nil, err
 	}
-	return resp.Order, nil
+	o.Raw = raw.Order
+	return &o, nil
 }
 
 // ParseErrorList decodes an SP-API error body; ok is false when the body is

@@ -1,5 +1,7 @@
 package amazon
 
+import "encoding/json"
+
 // Wire names and JSON shapes of the SP-API operations Renkei uses. Everything
 // that must match Amazon's spelling lives in this file, so a rename in a model
 // file is a one-file change. Field names follow the official models in
@@ -149,6 +151,9 @@ type Order struct {
 	OrderItems      []OrderItem      `json:"orderItems"`
 	Packages        []OrderPackage   `json:"packages,omitempty"`
 	AssociatedOrder []AssociatedOrdr `json:"associatedOrders,omitempty"`
+
+	// Raw is the order exactly as received, for the API log.
+	Raw json.RawMessage `json:"-"`
 }
 
 type Alias struct {
