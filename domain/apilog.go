@@ -16,9 +16,10 @@ type APILog struct {
 	ConnectionID *int64      `db:"connection_id"`
 	ChannelName  string      `db:"channel_name"`
 	Marketplace  Marketplace `db:"marketplace"`
-	Action       string      `db:"action"`    // APIAction* code
+	Action       string      `db:"action"`    // APIActionConnectionTest or an ActionName
 	Operation    string      `db:"operation"` // the marketplace's operation, e.g. searchOrder
-	Request      string      `db:"request"`   // method, path and parameters, secrets removed
+	Request      string      `db:"request"`   // method, URL and body summary, secrets removed
+	Response     string      `db:"response"`  // body summary, secrets removed
 	OK           bool        `db:"ok"`
 	HTTPStatus   int         `db:"http_status"` // 0 when no response arrived
 	Code         string      `db:"code"`        // the marketplace's error code
@@ -27,30 +28,20 @@ type APILog struct {
 	StartedAt    time.Time   `db:"started_at"`
 }
 
-// Actions logged in the API log (SPEC glossary アクション), with their labels.
-const (
-	APIActionConnectionTest = "connection_test"
-	APIActionImport         = "import"
-	APIActionConfirm        = "confirm"
-	APIActionStatusSync     = "status_sync"
-	APIActionShipResult     = "ship_result"
-	APIActionComplete       = "complete"
-	APIActionStockPush      = "stock_push"
-	APIActionFeedResults    = "feed_results"
-	APIActionProductImport  = "product_import"
-)
+// APIActionConnectionTest is the 接続テスト call; the other actions of the log
+// are the sync actions (ActionName), so a robot's calls and its runs share codes.
+const APIActionConnectionTest = "connection_test"
 
 // APIActions in the order the filter lists them.
-var APIActions = []Option{
-	{APIActionConnectionTest, "接続テスト"},
-	{APIActionImport, "出荷指示取得"},
-	{APIActionConfirm, "確認ステータス更新"},
-	{APIActionStatusSync, "ステータス同期"},
-	{APIActionShipResult, "出荷実績戻し"},
-	{APIActionComplete, "取引完了フォルダ移動"},
-	{APIActionStockPush, "在庫連携"},
-	{APIActionFeedResults, "フィード送信結果取得"},
-	{APIActionProductImport, "商品マスタ取得"},
+var APIActions = apiActions()
+
+func apiActions() []Option {
+	opts := []Option{{APIActionConnectionTest, "接続テスト"}}
+	for _, a := range []ActionName{ActionOrderImport, ActionProductImport, ActionConfirm, ActionStatusSync,
+		ActionShipmentResult, ActionTransactionComplete, ActionStockPush, ActionFeedResults} {
+		opts = append(opts, Option{string(a), a.Label()})
+	}
+	return opts
 }
 
 // ActionLabel is the Japanese name of an action code (the code itself if unknown).
