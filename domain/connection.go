@@ -195,6 +195,8 @@ var (
 	printableRe   = regexp.MustCompile(`^[\x21-\x7e]+$`)
 	hex40Re       = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 	shopserveIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	lwaClientIDRe = regexp.MustCompile(`^amzn1\.application-oa2-client\.[A-Za-z0-9]+$`)
+	refreshRe     = regexp.MustCompile(`^Atzr\|[\x21-\x7e]+$`)
 )
 
 func today(now time.Time) string { return now.In(jst).Format(time.DateOnly) }
@@ -223,10 +225,10 @@ func ConnectionFields(m Marketplace) []ConnectionField {
 		return []ConnectionField{
 			{Name: FieldAmazonMarketplace, Label: "マーケットプレイス", Kind: FieldSelect, Options: AmazonMarketplaces,
 				Default: func(time.Time) string { return "JP" }},
-			{Name: FieldAmazonClientID, Label: "LWAクライアントID", Kind: FieldText, MaxLen: 200, Pattern: printableRe, Format: "半角英数字と記号（空白なし。例: amzn1.application-oa2-client.…）"},
+			{Name: FieldAmazonClientID, Label: "LWAクライアントID", Kind: FieldText, MaxLen: 200, Pattern: lwaClientIDRe, Format: "「amzn1.application-oa2-client.」で始まる半角英数字"},
 			{Name: FieldAmazonClientSecret, Label: "クライアントシークレット", Kind: FieldSecret, MaxLen: 200, Pattern: printableRe, Format: "半角英数字と記号（空白なし）",
 				Help: "Seller Centralで180日ごとに更新が必要です"},
-			{Name: FieldAmazonRefreshToken, Label: "リフレッシュトークン", Kind: FieldSecret, MaxLen: 2048, Pattern: printableRe, Format: "半角英数字と記号（空白なし。例: Atzr|…）"},
+			{Name: FieldAmazonRefreshToken, Label: "リフレッシュトークン", Kind: FieldSecret, MaxLen: 2048, Pattern: refreshRe, Format: "「Atzr|」で始まる半角英数字と記号（空白なし）"},
 		}
 	case MarketplaceFutureshop:
 		return []ConnectionField{

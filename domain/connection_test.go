@@ -73,6 +73,8 @@ func TestConnectionValidateRules(t *testing.T) {
 		{"unknown payment method", MarketplaceRakuten, func(c *Connection) { c.PaymentStatuses = append(c.PaymentStatuses, PaymentStatusRule{"99", 300}) }, ConnFieldPaymentStatuses, "支払方法は一覧から"},
 		{"amazon marketplace", MarketplaceAmazon, func(c *Connection) { c.Params[FieldAmazonMarketplace] = "US" }, FieldAmazonMarketplace, "一覧から"},
 		{"amazon client id required", MarketplaceAmazon, func(c *Connection) { c.Params[FieldAmazonClientID] = "" }, FieldAmazonClientID, "LWAクライアントIDを入力"},
+		{"amazon client id format", MarketplaceAmazon, func(c *Connection) { c.Params[FieldAmazonClientID] = "client-1" }, FieldAmazonClientID, "amzn1.application-oa2-client."},
+		{"amazon refresh token format", MarketplaceAmazon, func(c *Connection) { c.Secrets[FieldAmazonRefreshToken] = "Atza|access" }, FieldAmazonRefreshToken, "Atzr|"},
 		{"amazon refresh token required", MarketplaceAmazon, func(c *Connection) { c.Secrets[FieldAmazonRefreshToken] = "" }, FieldAmazonRefreshToken, "リフレッシュトークンを入力"},
 		{"futureshop shop key", MarketplaceFutureshop, func(c *Connection) { c.Params[FieldFutureshopShopKey] = "" }, FieldFutureshopShopKey, "店舗キーを入力"},
 		{"shopserve manager key format", MarketplaceShopserve, func(c *Connection) { c.Secrets[FieldShopserveManagerKey] = "short" }, FieldShopserveManagerKey, "40桁"},
