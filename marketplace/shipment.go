@@ -62,6 +62,9 @@ type ItemResult struct {
 // RequestID to poll; synchronous ones fill Results directly.
 type PushReceipt struct {
 	RequestID string
+	// RequestIDs lists every request when the adapter had to split the
+	// push (Rakuten: 100 orders a request); RequestID is the first.
+	RequestIDs []string
 	Pending   bool
 	Results   []ItemResult
 }
