@@ -56,9 +56,9 @@ func TestProductUploadWithBadRowsAppliesNothing(t *testing.T) {
 	st := store.New(testdb.New(t))
 	ctx := context.Background()
 	bad := map[int]string{
-		3:   ",名前だけ,,単品,,",                     // row 5
+		3:   ",名前だけ,,単品,,",                          // row 5
 		400: "SKU-BAD-JAN,JAN違い,4901234567890,単品,,", // row 402
-		999: "SKU-000001,重複行,,単品,,",               // row 1001
+		999: "SKU-000001,重複行,,単品,,",                 // row 1001
 	}
 	u := preview(t, st, []byte(productFile(1000, bad)), upload.LayoutAuto, "")
 	if u.Invalid != 3 || u.New != 997 {
