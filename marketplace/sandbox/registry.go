@@ -1,7 +1,14 @@
 package sandbox
 
+import (
+	"github.com/renkei-oss/renkei/marketplace/sandbox/amazonsim"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
+)
+
 // Registered lists the simulators New mounts by default. Each marketplace
 // adds its factory here, e.g.
 //
 //	func(env kit.Env) Simulator { return amazonsim.New(env) },
-var Registered = []Factory{}
+var Registered = []Factory{
+	func(env kit.Env) Simulator { return amazonsim.New(env) },
+}

@@ -1,0 +1,367 @@
+// Package amazonsim simulates Amazon's Selling Partner API for the sandbox:
+// the LWA token endpoint, Orders API v2026-01-01 (searchOrders, getOrder),
+// v0 confirmShipment, Feeds 2021-06-30 with JSON_LISTINGS_FEED, and
+// getMarketplaceParticipations, on their real paths, with real
+// authentication checks, bodies, status codes, paging, error shapes and
+// rate limits (429 QuotaExceeded; x-amzn-RateLimit-Limit on 2xx/400/404).
+//
+// State is per seller and in memory. Orders are a pure function of the
+// seed and their index (kit.Gen), and their status is a function of the
+// sandbox clock: Pending until payment is authorised, then Unshipped;
+// some are cancelled. So a given seed and clock always give the same answers.
+package amazonsim
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/renkei-oss/renkei/marketplace/amazon"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
+)
+
+// Demo credentials of the sandbox's LWA application and seller.
+const (
+	DemoClientID     = "amzn1.application-oa2-client.renkeisandbox0001"
+	DemoClientSecret = "amzn1.oa2-cs.v1.renkei-sandbox-demo-secret"
+	DemoRefreshToken = "Atzr|renkei-sandbox-demo-seller-jp"
+	DemoSellerID     = "A1RENKEIJPDEMO"
+	// SeedOrders is how many orders a new seller starts with, spread over
+	// the 30 days before the sandbox started.
+	SeedOrders = 240
+)
+
+// TokenLifetime is how long an access token lives (LWA: 3600 s).
+const TokenLifetime = time.Hour
+
+// Sim is the Amazon simulator.
+type Sim struct {
+	env    kit.Env
+	clock  *kit.Clock
+	gen    *kit.Gen
+	faults *kit.Faults
+	limits *kit.RateLimits
+	start  time.Time
+	mux    *http.ServeMux
+
+	mu      sync.Mutex
+	sellers map[string]*seller // by seller id
+	byToken map[string]*seller // by refresh token
+	access  map[string]accessToken
+
+	tokenCalls atomic.Int64
+	opCalls    sync.Map // op → *atomic.Int64
+}
+
+type accessToken struct {
+	seller  *seller
+	expires time.Time
+}
+
+// New builds the simulator with the demo seller.
+func New(env kit.Env) *Sim {
+	if env.Clock == nil {
+		env.Clock = kit.NewClock()
+	}
+	s := &Sim{
+		env: env, clock: env.Clock, faults: kit.NewFaults(), limits: kit.NewRateLimits(env.RateFactor),
+		start:   env.Clock.Now().Truncate(time.Second),
+		sellers: map[string]*seller{}, byToken: map[string]*seller{}, access: map[string]accessToken{},
+	}
+	s.gen = kit.NewGen(env.Seed, s.start)
+	s.AddSeller(DemoSellerID, "Renkei デモストア", DemoRefreshToken, amazon.MarketplaceJP, SeedOrders)
+	s.routes()
+	return s
+}
+
+// Name implements sandbox.Simulator.
+func (s *Sim) Name() string { return "amazon" }
+
+// Faults implements sandbox.Simulator.
+func (s *Sim) Faults() *kit.Faults { return s.faults }
+
+// Limits implements sandbox.Simulator.
+func (s *Sim) Limits() *kit.RateLimits { return s.limits }
+
+// Clock is the simulator's clock.
+func (s *Sim) Clock() *kit.Clock { return s.clock }
+
+// Shops implements sandbox.Simulator: the seller ids.
+func (s *Sim) Shops() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.sellers))
+	for id := range s.sellers {
+		out = append(out, id)
+	}
+	return out
+}
+
+// Credentials implements sandbox.Simulator. Both the SP-API endpoint and
+// LWA live under base (token at base + /auth/o2/token).
+func (s *Sim) Credentials(base string) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sellers []map[string]string
+	for _, sl := range s.sellers {
+		sellers = append(sellers, map[string]string{"seller_id": sl.id, "name": sl.name,
+			"refresh_token": sl.refreshToken, "marketplace_id": sl.marketplaceID, "country": countryOf(sl.marketplaceID)})
+	}
+	return map[string]any{
+		"endpoint":       base,
+		"auth_endpoint":  base,
+		"token_url":      base + amazon.PathToken,
+		"client_id":      DemoClientID,
+		"client_secret":  DemoClientSecret,
+		"refresh_token":  DemoRefreshToken,
+		"seller_id":      DemoSellerID,
+		"marketplace":    "JP",
+		"marketplace_id": amazon.MarketplaceJP,
+		"sellers":        sellers,
+		"note":           "アクセストークンの有効期限は3600秒（サンドボックス時計）。レート制限はSP-APIの既定値です。",
+	}
+}
+
+func countryOf(mp string) string {
+	for c, m := range amazon.Marketplaces {
+		if m.ID == mp {
+			return c
+		}
+	}
+	return ""
+}
+
+// AddSeller adds a seller with its own refresh token and n seeded orders.
+func (s *Sim) AddSeller(id, name, refreshToken, marketplaceID string, n int) {
+	sl := newSeller(s, id, name, refreshToken, marketplaceID, len(s.sellers))
+	s.mu.Lock()
+	s.sellers[id] = sl
+	s.byToken[refreshToken] = sl
+	s.mu.Unlock()
+	if n > 0 {
+		sl.addBetween(n, s.start.Add(-30*24*time.Hour), s.start)
+	}
+}
+
+// AddOrders implements sandbox.Simulator: n orders placed now.
+func (s *Sim) AddOrders(shop string, n int) error {
+	sl := s.seller(shop)
+	if sl == nil {
+		return fmt.Errorf("amazonsim: no seller %q", shop)
+	}
+	now := s.clock.Now()
+	sl.addBetween(n, now, now)
+	return nil
+}
+
+// AddOrdersBetween adds n orders spread evenly over [from, to), for tests
+// and benchmarks that need an exact count in a window (up to 1,000,000).
+func (s *Sim) AddOrdersBetween(shop string, n int, from, to time.Time) error {
+	sl := s.seller(shop)
+	if sl == nil {
+		return fmt.Errorf("amazonsim: no seller %q", shop)
+	}
+	sl.addBetween(n, from, to)
+	return nil
+}
+
+func (s *Sim) seller(id string) *seller {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sellers[id]
+}
+
+// TokenCalls counts token exchanges served (successful or not).
+func (s *Sim) TokenCalls() int64 { return s.tokenCalls.Load() }
+
+// Calls counts requests received for an SP-API operation, throttled
+// ones included.
+func (s *Sim) Calls(op string) int64 {
+	v, ok := s.opCalls.Load(op)
+	if !ok {
+		return 0
+	}
+	return v.(*atomic.Int64).Load()
+}
+
+func (s *Sim) count(op string) {
+	v, _ := s.opCalls.LoadOrStore(op, new(atomic.Int64))
+	v.(*atomic.Int64).Add(1)
+}
+
+func (s *Sim) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("POST "+amazon.PathToken, s.token)
+	m.HandleFunc("GET "+amazon.PathSearchOrders, s.api("searchOrders", s.searchOrders))
+	m.HandleFunc("GET "+amazon.PathGetOrder+"{orderId}", s.api("getOrder", s.getOrder))
+	m.HandleFunc("POST "+amazon.PathOrdersV0+"{orderId}"+amazon.SuffixConfirmShip, s.api("confirmShipment", s.confirmShipment))
+	m.HandleFunc("POST "+amazon.PathFeedDocuments, s.api("createFeedDocument", s.createFeedDocument))
+	m.HandleFunc("GET "+amazon.PathFeedDocument+"{docId}", s.api("getFeedDocument", s.getFeedDocument))
+	m.HandleFunc("POST "+amazon.PathFeeds, s.api("createFeed", s.createFeed))
+	m.HandleFunc("GET "+amazon.PathFeed+"{feedId}", s.api("getFeed", s.getFeed))
+	m.HandleFunc("GET "+amazon.PathMarketplaceIDs, s.api("getMarketplaceParticipations", s.participations))
+	// Presigned document URLs (S3 stand-in): no SP-API token, the id is the
+	// capability, and the upload must carry the declared Content-Type.
+	m.HandleFunc("PUT /_documents/{docId}", s.upload)
+	m.HandleFunc("GET /_documents/{docId}", s.download)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeErr(w, http.StatusNotFound, "", "NotFound", "Resource not found.", "")
+	})
+	s.mux = m
+}
+
+// ServeHTTP implements http.Handler on the real paths.
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(amazon.HeaderRequestID, newID(8))
+	s.mux.ServeHTTP(w, r)
+}
+
+// token is LWA: POST /auth/o2/token with a form body.
+func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
+	s.tokenCalls.Add(1)
+	if err := r.ParseForm(); err != nil {
+		lwaErr(w, http.StatusBadRequest, "invalid_request", "The request is missing a required parameter or is otherwise malformed.")
+		return
+	}
+	switch {
+	case r.PostForm.Get("grant_type") != "refresh_token":
+		lwaErr(w, http.StatusBadRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.")
+		return
+	case r.PostForm.Get("client_id") != DemoClientID || r.PostForm.Get("client_secret") != DemoClientSecret:
+		lwaErr(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		return
+	}
+	s.mu.Lock()
+	sl := s.byToken[r.PostForm.Get("refresh_token")]
+	s.mu.Unlock()
+	if sl == nil {
+		lwaErr(w, http.StatusBadRequest, "invalid_grant", "The request has an invalid grant parameter : refresh_token")
+		return
+	}
+	if s.faults.Active(sl.id, kit.FaultExpiredCredential) {
+		lwaErr(w, http.StatusUnauthorized, "invalid_client", "The LWA secret token you provided has expired.")
+		return
+	}
+	tok := "Atza|" + newID(48)
+	s.mu.Lock()
+	s.access[tok] = accessToken{seller: sl, expires: s.clock.Now().Add(TokenLifetime)}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, amazon.TokenResponse{AccessToken: tok, TokenType: "bearer",
+		ExpiresIn: int(TokenLifetime / time.Second), RefreshToken: r.PostForm.Get("refresh_token")})
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, sl *seller) (status int, body any)
+
+// api wraps an operation with what Amazon's gateway does first: the access
+// token, injected faults, and the rate limit of the operation.
+func (s *Sim) api(op string, h handler) http.HandlerFunc {
+	pace := amazon.Pace(op)
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.count(op)
+		tok := r.Header.Get(amazon.HeaderAccessToken)
+		s.mu.Lock()
+		at, ok := s.access[tok]
+		s.mu.Unlock()
+		switch {
+		case !ok:
+			writeErr(w, http.StatusForbidden, "", "Unauthorized", "Access to requested resource is denied.", "The access token you provided is revoked, malformed or invalid.")
+			return
+		case !s.clock.Now().Before(at.expires):
+			writeErr(w, http.StatusForbidden, "", "Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired.")
+			return
+		}
+		sl := at.seller
+		if f, ok := s.faults.Take(sl.id, op); ok && s.fault(w, r, f) {
+			return
+		}
+		if !s.limits.Allow(sl.id, op, float64(pace.Rate), pace.Burst) {
+			// No rate header on 429 (amazon.md §1).
+			writeErr(w, http.StatusTooManyRequests, "", "QuotaExceeded", "You exceeded your quota for the requested resource.", "")
+			return
+		}
+		rateHdr := strconv.FormatFloat(float64(pace.Rate), 'f', -1, 64)
+		status, body := h(w, r, sl)
+		if status < 300 || status == http.StatusBadRequest || status == http.StatusNotFound {
+			w.Header().Set(amazon.HeaderRateLimit, rateHdr)
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, body)
+	}
+}
+
+// fault produces an injected failure; false means "carry on" (slow).
+func (s *Sim) fault(w http.ResponseWriter, r *http.Request, f kit.Fault) bool {
+	switch f.Kind {
+	case kit.FaultThrottle:
+		writeErr(w, http.StatusTooManyRequests, "", "QuotaExceeded", "You exceeded your quota for the requested resource.", "")
+	case kit.FaultServerError:
+		writeErr(w, http.StatusInternalServerError, "", "InternalFailure", "We encountered an internal error. Please try again.", "")
+	case kit.FaultMaintenance:
+		writeErr(w, http.StatusServiceUnavailable, "", "ServiceUnavailable", "Service temporarily unavailable. Please try again later.", "")
+	case kit.FaultMalformed:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"orders":[{"orderId":"250-`))
+	case kit.FaultTimeout:
+		kit.Hold(r, 10*time.Minute)
+		writeErr(w, http.StatusGatewayTimeout, "", "RequestTimeout", "Request timed out.", "")
+	case kit.FaultSlow:
+		kit.Hold(r, f.Delay)
+		return false
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *Sim) participations(w http.ResponseWriter, r *http.Request, sl *seller) (int, any) {
+	c := countryOf(sl.marketplaceID)
+	mp := amazon.Marketplaces[c]
+	lang := map[string]string{"JP": "ja_JP", "AU": "en_AU", "SG": "en_SG"}[c]
+	return http.StatusOK, map[string]any{"payload": []any{map[string]any{
+		"marketplace": map[string]any{"id": mp.ID, "countryCode": c, "name": mp.Name,
+			"defaultCurrencyCode": mp.Currency, "defaultLanguageCode": lang, "domainName": "www." + lowerName(mp.Name)},
+		"participation": map[string]any{"isParticipating": true, "hasSuspendedListings": false},
+		"storeName":     sl.name,
+	}}}
+}
+
+func lowerName(n string) string {
+	b := []byte(n)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeErr writes the SP-API error shape {"errors":[{code,message,details}]}.
+func writeErr(w http.ResponseWriter, status int, _ string, code, msg, details string) {
+	writeJSON(w, status, amazon.ErrorList{Errors: []amazon.APIError{{Code: code, Message: msg, Details: details}}})
+}
+
+func lwaErr(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, amazon.TokenError{Error: code, ErrorDescription: desc})
+}
+
+func newID(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:n]
+}
