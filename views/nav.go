@@ -1,0 +1,76 @@
+package views
+
+import "strings"
+
+// NavItem is one entry of the main menu. An entry whose page does not exist
+// yet has Ready false and is shown greyed out, never as a dead link: flip it
+// to true in the same change that adds the page.
+type NavItem struct {
+	Label     string
+	Path      string // empty for a group heading
+	Ready     bool
+	AdminOnly bool // hidden from operators
+	Children  []NavItem
+}
+
+// Nav is the menu, in the order of the documents.
+var Nav = []NavItem{
+	{Label: "ダッシュボード", Path: "/", Ready: true},
+	{Label: "出荷指示", Children: []NavItem{
+		{Label: "出荷リスト", Path: "/ship-orders", Ready: false},
+		{Label: "出荷指示取込", Path: "/ship-orders/import", Ready: false},
+	}},
+	{Label: "在庫", Path: "/stock", Ready: false},
+	{Label: "商品", Children: []NavItem{
+		{Label: "商品マスタ", Path: "/products", Ready: false},
+		{Label: "商品マスタアップロード", Path: "/products/upload", Ready: false},
+		{Label: "外部商品対応表", Path: "/product-mappings", Ready: false},
+	}},
+	{Label: "ロボット", Children: []NavItem{
+		{Label: "変換ロボット", Path: "/import-mappings", Ready: false},
+		{Label: "処理ロボット", Path: "/rules", Ready: false},
+		{Label: "連携ロボット", Path: "/sync-jobs", Ready: false},
+	}},
+	{Label: "設定", Children: []NavItem{
+		{Label: "API接続設定", Path: "/settings/connections", Ready: false, AdminOnly: true},
+		{Label: "発送元", Path: "/settings/ship-froms", Ready: false},
+		{Label: "配送サービスマスタ", Path: "/settings/delivery-services", Ready: false},
+		{Label: "支払方法マスタ", Path: "/settings/payment-methods", Ready: false},
+		{Label: "ユーザー", Path: "/settings/users", Ready: true, AdminOnly: true},
+	}},
+	{Label: "APIログ", Path: "/api-logs", Ready: false},
+}
+
+// visibleNav is the menu as a user with the given rights sees it.
+func visibleNav(admin bool) []NavItem {
+	var out []NavItem
+	for _, it := range Nav {
+		if it.AdminOnly && !admin {
+			continue
+		}
+		if len(it.Children) > 0 {
+			c := it
+			c.Children = nil
+			for _, ch := range it.Children {
+				if !ch.AdminOnly || admin {
+					c.Children = append(c.Children, ch)
+				}
+			}
+			if len(c.Children) == 0 {
+				continue
+			}
+			it = c
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// isCurrent reports whether the menu entry path is the page at current, or
+// a page under it ("/products/12" is under "/products").
+func isCurrent(path, current string) bool {
+	if path == "/" {
+		return current == "/"
+	}
+	return current == path || strings.HasPrefix(current, path+"/")
+}
