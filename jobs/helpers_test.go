@@ -33,6 +33,12 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	url := testdb.NewURL(t)
 	db := testdb.Open(t, url)
+	// Connections 1–8 for the robots to belong to.
+	db.MustExec(`INSERT INTO ship_froms (name, postal_code, prefecture, address, phone)
+		VALUES ('テスト倉庫', '100-0001', '東京都', '千代田区千代田1-1', '03-0000-0000')`)
+	db.MustExec(`INSERT INTO connections (id, channel_name, marketplace, base_url, ship_from_id)
+		SELECT n, 'テスト店舗' || n, 'rakuten', 'http://127.0.0.1:1', (SELECT id FROM ship_froms)
+		FROM generate_series(1, 8) AS n`)
 	return &env{t: t, url: url, db: db, st: store.New(db), clock: clockwork.NewFakeClockAt(t0)}
 }
 

@@ -123,6 +123,17 @@ func (s *Scheduler) attempt(jobID int64, cause domain.SyncRunCause, slotFn slotF
 			return job, domain.SyncRun{}, false
 		}
 	}
+	if cause != domain.SyncCauseManual {
+		on, err := s.store.SyncJobConnectionEnabled(ctx, job.ConnectionID)
+		if err != nil {
+			log.Error("connection of robot", "connection", job.ConnectionID, "err", err)
+			return job, domain.SyncRun{}, false
+		}
+		if !on {
+			log.Info("skipped: connection switched off", "connection", job.ConnectionID)
+			return job, domain.SyncRun{}, false
+		}
+	}
 	slot, err := slotFn(job, now)
 	if err != nil {
 		log.Error("slot", "err", err)

@@ -397,3 +397,25 @@ func TestUnregisteredActionFailsTheRun(t *testing.T) {
 		t.Fatalf("runs %+v, want one failed run with a message", runs)
 	}
 }
+
+// Robots of a switched-off connection do not run on schedule; 今すぐ実行 still works.
+func TestSwitchedOffConnectionSkipsScheduledRuns(t *testing.T) {
+	e := newEnv(t)
+	rec := &recorder{}
+	job := e.robot(domain.SyncJob{ConnectionID: 3, Action: domain.ActionOrderImport, Enabled: true,
+		Trigger: domain.Trigger{Kind: domain.TriggerInterval, IntervalMinutes: 1}})
+	e.db.MustExec(`UPDATE connections SET enabled = false WHERE id = 3`)
+	in := e.start("a", registry(rec, domain.ActionOrderImport))
+	e.advance(time.Minute, 1)
+	in.waitTick(t)
+	if n := len(e.runs(job.ID)); n != 0 {
+		t.Fatalf("%d runs on a switched-off connection, want 0", n)
+	}
+	if err := in.RunNow(context.Background(), job.ID); err != nil {
+		t.Fatal(err)
+	}
+	in.waitTick(t)
+	if runs := e.runs(job.ID); len(runs) != 1 || runs[0].Cause != domain.SyncCauseManual {
+		t.Fatalf("runs %+v, want one manual run", runs)
+	}
+}

@@ -160,6 +160,17 @@ func (s *Store) selectSyncJobs(ctx context.Context, query string, args ...any) (
 	return out, nil
 }
 
+// SyncJobConnectionEnabled reports whether the connection is switched on: robots
+// of a switched-off connection do not run on schedule.
+func (s *Store) SyncJobConnectionEnabled(ctx context.Context, id int64) (bool, error) {
+	var on bool
+	err := s.db.GetContext(ctx, &on, `SELECT enabled FROM connections WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, ErrNotFound
+	}
+	return on, err
+}
+
 // SaveSyncJobCursor records how far the running action got, so that an
 // interrupted run resumes there.
 func (s *Store) SaveSyncJobCursor(ctx context.Context, id int64, cursor string) error {
