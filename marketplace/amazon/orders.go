@@ -37,7 +37,14 @@ func (c *Client) SearchQuery(w marketplace.Window, kind marketplace.DateKind, st
 	}
 	q.Set(after, FormatTime(w.From))
 	if !w.To.IsZero() {
-		q.Set(before, FormatTime(w.To))
+		// Amazon's "before" is inclusive and to the second, our windows are
+		// half-open: stop one second short so an order placed exactly on a
+		// boundary comes back once, not in both windows.
+		end := w.To.Truncate(time.Second).Add(-time.Second)
+		if end.Before(w.From) {
+			end = w.From
+		}
+		q.Set(before, FormatTime(end))
 	}
 	q.Set(QMarketplaceIDs, c.mp.ID)
 	if len(statuses) > 0 {
