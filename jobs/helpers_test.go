@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ type instance struct {
 func (e *env) start(name string, reg *Registry) *instance {
 	e.t.Helper()
 	db := testdb.Open(e.t, e.url)
-	s, err := New(db, reg, Options{Instance: name, Clock: e.clock, ListenURL: e.url})
+	s, err := New(db, reg, Options{Instance: name, Clock: e.clock, ListenURL: e.url, Logger: testLogger(e.t)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -69,6 +70,11 @@ func (e *env) start(name string, reg *Registry) *instance {
 		}
 	})
 	return in
+}
+
+// testLogger shows the scheduler's log only for failed tests (and -v).
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), nil))
 }
 
 // advance moves the fake clock once all want timers (one per scheduled

@@ -326,7 +326,7 @@ func TestShutdownInterruptsAndNextRunResumes(t *testing.T) {
 	job := e.robot(domain.SyncJob{ConnectionID: 1, Action: domain.ActionOrderImport, Enabled: true,
 		Trigger: domain.Trigger{Kind: domain.TriggerInterval, IntervalMinutes: 60}})
 
-	a, err := New(testdb.Open(t, e.url), reg, Options{Instance: "a", Clock: e.clock})
+	a, err := New(testdb.Open(t, e.url), reg, Options{Instance: "a", Clock: e.clock, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
