@@ -1,8 +1,8 @@
 package sandbox
 
 import (
-	"github.com/renkei-oss/renkei/marketplace/sandbox/amazonsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/rakutensim"
 )
 
 // Registered lists the simulators New mounts by default. Each marketplace
@@ -10,5 +10,5 @@ import (
 //
 //	func(env kit.Env) Simulator { return amazonsim.New(env) },
 var Registered = []Factory{
-	func(env kit.Env) Simulator { return amazonsim.New(env) },
+	func(env kit.Env) Simulator { return rakutensim.New(env) },
 }

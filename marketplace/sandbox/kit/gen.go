@@ -124,7 +124,8 @@ func (g *Gen) Order(i int) OrderData {
 	if r.IntN(10) < 3 { // a gift or a different address
 		o.Recipient = g.person(r)
 	}
-	o.Payment = payments[r.IntN(len(payments))]
+	t := g.Traits(i)
+	o.Payment, o.Cancel, o.PayDelay = t.Payment, t.Cancel, t.PayDelay
 	o.Delivery = deliveryMethods[r.IntN(len(deliveryMethods))]
 	o.Slot = timeSlots[r.IntN(len(timeSlots))]
 	if o.Delivery == "メール便" || o.Delivery == "コンビニ受取" {
@@ -160,9 +161,26 @@ func (g *Gen) Order(i int) OrderData {
 	case 1:
 		o.Remarks = "ギフト包装をお願いします。"
 	}
-	o.Cancel = r.IntN(40) == 0
-	o.PayDelay = time.Duration(1+r.IntN(47)) * time.Hour
 	return o
+}
+
+// Traits are the parts of order i that drive its status over time. They
+// come from their own cheap stream so a simulator can compute statuses of a
+// million orders without generating each order in full.
+type Traits struct {
+	Payment  PaymentMethod
+	Cancel   bool          // the buyer cancels this one
+	PayDelay time.Duration // prepaid: time until the money arrives
+}
+
+// Traits of order i.
+func (g *Gen) Traits(i int) Traits {
+	r := rand.New(rand.NewPCG(g.seed^0x5eed7a17, uint64(i)+1))
+	return Traits{
+		Payment:  payments[r.IntN(len(payments))],
+		Cancel:   r.IntN(40) == 0,
+		PayDelay: time.Duration(1+r.IntN(47)) * time.Hour,
+	}
 }
 
 func (g *Gen) person(r *rand.Rand) Person {
