@@ -48,10 +48,10 @@ func (c Carrier) Validate() map[string]string {
 			errs["楽天コード"] = fmt.Sprintf("楽天の配送会社コード「%s」はありません。1000〜1031 のいずれかを入力してください。", c.RakutenCode)
 		}
 	}
-	if c.InterparkCode != "" && !allDigits(c.InterparkCode) {
+	if c.InterparkCode != "" && !masterDigits(c.InterparkCode) {
 		errs["Interparkコード"] = "Interparkの配送会社コードは数字で入力してください（例: 169167 = 기타）。"
 	}
-	if c.ShopserveName != "" && !contains(ShopserveCarrierNames, c.ShopserveName) {
+	if c.ShopserveName != "" && !masterIn(ShopserveCarrierNames, c.ShopserveName) {
 		errs["Shopserve配送会社"] = "Shopserveの配送会社は " + strings.Join(ShopserveCarrierNames, "・") + " のいずれかです。"
 	}
 	if len(c.AmazonCode) > 50 {
@@ -60,7 +60,7 @@ func (c Carrier) Validate() map[string]string {
 	return errs
 }
 
-func allDigits(s string) bool {
+func masterDigits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -72,7 +72,7 @@ func allDigits(s string) bool {
 	return true
 }
 
-func contains(list []string, s string) bool {
+func masterIn(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
 			return true

@@ -73,7 +73,7 @@ func ValidRakutenShippingTerm(s string) error {
 	case "0", "1", "2", "9":
 		return nil
 	}
-	if len(s) == 4 && allDigits(s) {
+	if len(s) == 4 && masterDigits(s) {
 		from, _ := strconv.Atoi(s[:2])
 		to, _ := strconv.Atoi(s[2:])
 		if from >= 0 && to <= 24 && from < to {

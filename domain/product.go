@@ -108,7 +108,7 @@ func ValidSKU(s string) string {
 // ValidJAN checks a JAN (GTIN-8/13) including its check digit: a wrong digit
 // is almost always a typo and would break scanning at the warehouse.
 func ValidJAN(s string) bool {
-	if (len(s) != 8 && len(s) != 13) || !allDigits(s) {
+	if (len(s) != 8 && len(s) != 13) || !masterDigits(s) {
 		return false
 	}
 	sum := 0

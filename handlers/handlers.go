@@ -22,6 +22,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/renkei-oss/renkei/domain"
+	"github.com/renkei-oss/renkei/domain/secretbox"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/views"
 )
@@ -38,6 +39,16 @@ type Deps struct {
 	CookieSecure bool
 	// Now is the clock; nil means time.Now. Tests inject one.
 	Now func() time.Time
+
+	// Secrets seals the stored marketplace credentials (API接続設定); nil
+	// derives it from SecretKey. cmd passes one holding previous keys too
+	// while a key rotation is pending.
+	Secrets *secretbox.Box
+	// Sandbox, when set, is the local marketplace sandbox, mounted at
+	// /sandbox/ (RENKEI_SANDBOX=1, browser tests); 接続テスト can target it.
+	Sandbox http.Handler
+	// MarketplaceHTTP is the HTTP client for marketplace calls; nil = default.
+	MarketplaceHTTP *http.Client
 }
 
 // handler holds the dependencies the handlers share.
@@ -60,6 +71,13 @@ func New(deps Deps) http.Handler {
 	}
 	if len(deps.SecretKey) == 0 {
 		panic("handlers: Deps.SecretKey is empty")
+	}
+	if deps.Secrets == nil {
+		box, err := secretbox.New(string(deps.SecretKey))
+		if err != nil {
+			panic(fmt.Sprintf("handlers: %v", err))
+		}
+		deps.Secrets = box
 	}
 	h := &handler{
 		Deps:     deps,

@@ -33,6 +33,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /{$}", h.dashboard)
 
+	// 商品 and 設定 masters (masters_routes.go)
+	h.masterRoutes(mux)
+
 	// 設定 > ユーザー
 	mux.Handle("GET /settings/users", h.requireAdmin(h.usersPage))
 	mux.Handle("POST /settings/users", h.requireAdmin(h.addUser))

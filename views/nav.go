@@ -22,9 +22,9 @@ var Nav = []NavItem{
 	}},
 	{Label: "在庫", Path: "/stock", Ready: false},
 	{Label: "商品", Children: []NavItem{
-		{Label: "商品マスタ", Path: "/products", Ready: false},
-		{Label: "商品マスタアップロード", Path: "/products/upload", Ready: false},
-		{Label: "外部商品対応表", Path: "/product-mappings", Ready: false},
+		{Label: "商品マスタ", Path: "/products", Ready: true},
+		{Label: "商品マスタアップロード", Path: "/products/upload", Ready: true},
+		{Label: "外部商品対応表", Path: "/product-mappings", Ready: true},
 	}},
 	{Label: "ロボット", Children: []NavItem{
 		{Label: "変換ロボット", Path: "/import-mappings", Ready: false},
@@ -34,8 +34,8 @@ var Nav = []NavItem{
 	{Label: "設定", Children: []NavItem{
 		{Label: "API接続設定", Path: "/settings/connections", Ready: false, AdminOnly: true},
 		{Label: "発送元", Path: "/settings/ship-froms", Ready: false},
-		{Label: "配送サービスマスタ", Path: "/settings/delivery-services", Ready: false},
-		{Label: "支払方法マスタ", Path: "/settings/payment-methods", Ready: false},
+		{Label: "配送サービスマスタ", Path: "/settings/delivery-services", Ready: true},
+		{Label: "支払方法マスタ", Path: "/settings/payment-methods", Ready: true},
 		{Label: "ユーザー", Path: "/settings/users", Ready: true, AdminOnly: true},
 	}},
 	{Label: "APIログ", Path: "/api-logs", Ready: false},

@@ -36,7 +36,7 @@ func productsNextURL(d ProductsData) templ.SafeURL {
 	return templ.SafeURL("/products?" + q.Encode())
 }
 
-func optInt(p *int) string {
+func OptInt(p *int) string {
 	if p == nil {
 		return ""
 	}
@@ -172,7 +172,7 @@ func Products(d ProductsData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
-			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(optInt(p.HandlingDays))
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(OptInt(p.HandlingDays))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `products.templ`, Line: 80, Col: 34}
 			}
@@ -185,7 +185,7 @@ func Products(d ProductsData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(optInt(p.LowStockThreshold))
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(OptInt(p.LowStockThreshold))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `products.templ`, Line: 81, Col: 39}
 			}

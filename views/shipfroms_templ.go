@@ -248,7 +248,7 @@ func ShipFromForm(d ShipFromFormData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = formErrorSummary(d.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfErrorSummary(d.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -269,11 +269,11 @@ func ShipFromForm(d ShipFromFormData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = textField("sf-name", domain.ShipFromFieldName, "発送元名", d.ShipFrom.Name, d.Errors, "例: 本社倉庫").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfTextField("sf-name", domain.ShipFromFieldName, "発送元名", d.ShipFrom.Name, d.Errors, "例: 本社倉庫").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = textField("sf-postal", domain.ShipFromFieldPostalCode, "郵便番号", d.ShipFrom.PostalCode, d.Errors, "例: 100-0001").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfTextField("sf-postal", domain.ShipFromFieldPostalCode, "郵便番号", d.ShipFrom.PostalCode, d.Errors, "例: 100-0001").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -295,9 +295,9 @@ func ShipFromForm(d ShipFromFormData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var14 string
-		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(ariaInvalid(d.Errors, domain.ShipFromFieldPrefecture))
+		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(cfAriaInvalid(d.Errors, domain.ShipFromFieldPrefecture))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 74, Col: 138}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 74, Col: 140}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 		if templ_7745c5c3_Err != nil {
@@ -308,9 +308,9 @@ func ShipFromForm(d ShipFromFormData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var15 string
-		templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(errID(domain.ShipFromFieldPrefecture))
+		templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(cfErrID(domain.ShipFromFieldPrefecture))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 74, Col: 197}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 74, Col: 201}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 		if templ_7745c5c3_Err != nil {
@@ -366,7 +366,7 @@ func ShipFromForm(d ShipFromFormData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = fieldError(d.Errors, domain.ShipFromFieldPrefecture).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfFieldError(d.Errors, domain.ShipFromFieldPrefecture).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -374,11 +374,11 @@ func ShipFromForm(d ShipFromFormData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = textField("sf-address", domain.ShipFromFieldAddress, "住所（市区町村・番地・建物名）", d.ShipFrom.Address, d.Errors, "例: 千代田区千代田1-1 連携ビル3F").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfTextField("sf-address", domain.ShipFromFieldAddress, "住所（市区町村・番地・建物名）", d.ShipFrom.Address, d.Errors, "例: 千代田区千代田1-1 連携ビル3F").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = textField("sf-phone", domain.ShipFromFieldPhone, "電話番号", d.ShipFrom.Phone, d.Errors, "例: 03-1234-5678").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfTextField("sf-phone", domain.ShipFromFieldPhone, "電話番号", d.ShipFrom.Phone, d.Errors, "例: 03-1234-5678").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -442,16 +442,16 @@ func shipFromAction(d ShipFromFormData) string {
 
 // Form helpers shared by the connection and ship-from forms.
 
-func errID(name string) string { return "err-" + name }
+func cfErrID(name string) string { return "err-" + name }
 
-func ariaInvalid(errs map[string]string, name string) string {
+func cfAriaInvalid(errs map[string]string, name string) string {
 	if errs[name] != "" {
 		return "true"
 	}
 	return "false"
 }
 
-func fieldError(errs map[string]string, name string) templ.Component {
+func cfFieldError(errs map[string]string, name string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -478,9 +478,9 @@ func fieldError(errs map[string]string, name string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var21 string
-			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(errID(name))
+			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(cfErrID(name))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 123, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 123, Col: 43}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
@@ -493,7 +493,7 @@ func fieldError(errs map[string]string, name string) templ.Component {
 			var templ_7745c5c3_Var22 string
 			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(msg)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 123, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 123, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {
@@ -508,7 +508,7 @@ func fieldError(errs map[string]string, name string) templ.Component {
 	})
 }
 
-func formErrorSummary(errs map[string]string) templ.Component {
+func cfErrorSummary(errs map[string]string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -552,7 +552,7 @@ func formErrorSummary(errs map[string]string) templ.Component {
 	})
 }
 
-func textField(id, name, label, value string, errs map[string]string, hint string) templ.Component {
+func cfTextField(id, name, label, value string, errs map[string]string, hint string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -643,9 +643,9 @@ func textField(id, name, label, value string, errs map[string]string, hint strin
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var31 string
-		templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(ariaInvalid(errs, name))
+		templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(cfAriaInvalid(errs, name))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 136, Col: 99}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 136, Col: 101}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 		if templ_7745c5c3_Err != nil {
@@ -656,9 +656,9 @@ func textField(id, name, label, value string, errs map[string]string, hint strin
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var32 string
-		templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(errID(name))
+		templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(cfErrID(name))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 136, Col: 132}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 136, Col: 136}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 		if templ_7745c5c3_Err != nil {
@@ -671,7 +671,7 @@ func textField(id, name, label, value string, errs map[string]string, hint strin
 		var templ_7745c5c3_Var33 string
 		templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(hint)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 136, Col: 153}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `shipfroms.templ`, Line: 136, Col: 157}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 		if templ_7745c5c3_Err != nil {
@@ -681,7 +681,7 @@ func textField(id, name, label, value string, errs map[string]string, hint strin
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = fieldError(errs, name).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cfFieldError(errs, name).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

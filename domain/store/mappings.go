@@ -119,29 +119,12 @@ func (s *Store) UnmappedChannelItems(ctx context.Context, connectionID int64, li
 	return items, err
 }
 
-// Channel is a connection as the masters pages name it.
-type Channel struct {
-	ID   int64  `db:"id"`
-	Name string `db:"channel_name"`
-}
-
-// Channels lists the registered connections by name. The connections
-// table belongs to another migration range; until it exists the list is empty.
-func (s *Store) Channels(ctx context.Context) ([]Channel, error) {
-	var exists bool
-	if err := s.db.GetContext(ctx, &exists, `SELECT to_regclass('public.connections') IS NOT NULL`); err != nil || !exists {
-		return nil, err
-	}
-	var cs []Channel
-	err := s.db.SelectContext(ctx, &cs, `SELECT id, channel_name FROM connections ORDER BY channel_name, id`)
-	return cs, err
-}
-
-// ChannelLookup maps channel names and ids (as text) to ids, for uploads.
-func ChannelLookup(cs []Channel) map[string]int64 {
+// ChannelLookup maps channel names and ids (as text) to connection ids,
+// for the 販売チャネル column of mapping uploads.
+func ChannelLookup(cs []domain.Connection) map[string]int64 {
 	m := make(map[string]int64, 2*len(cs))
 	for _, c := range cs {
-		m[c.Name] = c.ID
+		m[c.ChannelName] = c.ID
 		m[strconv.FormatInt(c.ID, 10)] = c.ID
 	}
 	return m
