@@ -261,7 +261,10 @@ func (d *Doc) check(schemaAny any, v any, at string, errs *[]string) {
 					fail("property %q not in the model", k)
 				}
 			default:
-				if props != nil {
+				// Swagger models list every field Amazon sends or accepts,
+				// so an undeclared one is a misspelling; JSON Schema allows
+				// extra properties unless it says otherwise.
+				if props != nil && d.Root["swagger"] != nil {
 					fail("property %q not in the model", k)
 				}
 			}
