@@ -9,7 +9,7 @@ import (
 
 // publicPaths are reachable without logging in; everything else needs a
 // session. A path ending in "/" covers everything under it.
-var publicPaths = []string{"/login", "/healthz", "/static/"}
+var publicPaths = []string{"/login", "/healthz", "/static/", "/sandbox/"}
 
 func isPublic(path string) bool {
 	for _, p := range publicPaths {
@@ -43,4 +43,32 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /settings/users/{id}/password", h.requireAdmin(h.resetUserPassword))
 	mux.Handle("POST /settings/users/{id}/disable", h.requireAdmin(h.disableUser))
 	mux.Handle("POST /settings/users/{id}/enable", h.requireAdmin(h.enableUser))
+
+	// 設定 > API接続設定 (connections*.go); operators see them read-only.
+	mux.HandleFunc("GET /settings/connections", h.connectionsPage)
+	mux.Handle("GET /settings/connections/new", h.requireAdmin(h.newConnection))
+	mux.Handle("POST /settings/connections", h.requireAdmin(h.createConnection))
+	mux.Handle("GET /settings/connections/base-url", h.requireAdmin(h.connectionBaseURL))
+	mux.HandleFunc("GET /settings/connections/{id}", h.connectionPage)
+	mux.Handle("GET /settings/connections/{id}/edit", h.requireAdmin(h.editConnection))
+	mux.Handle("POST /settings/connections/{id}", h.requireAdmin(h.updateConnection))
+	mux.Handle("POST /settings/connections/{id}/enable", h.requireAdmin(h.enableConnection))
+	mux.Handle("POST /settings/connections/{id}/disable", h.requireAdmin(h.disableConnection))
+	mux.Handle("POST /settings/connections/{id}/delete", h.requireAdmin(h.deleteConnection))
+	mux.Handle("POST /settings/connections/{id}/test", h.requireAdmin(h.testConnection))
+	if h.Sandbox != nil {
+		mux.Handle("/sandbox/", h.Sandbox)
+	}
+
+	// 設定 > 発送元 (shipfroms.go)
+	mux.HandleFunc("GET /settings/ship-froms", h.shipFromsPage)
+	mux.Handle("GET /settings/ship-froms/new", h.requireAdmin(h.newShipFrom))
+	mux.Handle("POST /settings/ship-froms", h.requireAdmin(h.createShipFrom))
+	mux.Handle("GET /settings/ship-froms/{id}/edit", h.requireAdmin(h.editShipFrom))
+	mux.Handle("POST /settings/ship-froms/{id}", h.requireAdmin(h.updateShipFrom))
+	mux.Handle("POST /settings/ship-froms/{id}/delete", h.requireAdmin(h.deleteShipFrom))
+
+	// APIログ (apilogs.go)
+	mux.HandleFunc("GET /api-logs", h.apiLogsPage)
+	mux.HandleFunc("GET /api-logs/{id}", h.apiLogPage)
 }

@@ -32,13 +32,13 @@ var Nav = []NavItem{
 		{Label: "連携ロボット", Path: "/sync-jobs", Ready: false},
 	}},
 	{Label: "設定", Children: []NavItem{
-		{Label: "API接続設定", Path: "/settings/connections", Ready: false, AdminOnly: true},
-		{Label: "発送元", Path: "/settings/ship-froms", Ready: false},
+		{Label: "API接続設定", Path: "/settings/connections", Ready: true},
+		{Label: "発送元", Path: "/settings/ship-froms", Ready: true},
 		{Label: "配送サービスマスタ", Path: "/settings/delivery-services", Ready: true},
 		{Label: "支払方法マスタ", Path: "/settings/payment-methods", Ready: true},
 		{Label: "ユーザー", Path: "/settings/users", Ready: true, AdminOnly: true},
 	}},
-	{Label: "APIログ", Path: "/api-logs", Ready: false},
+	{Label: "APIログ", Path: "/api-logs", Ready: true},
 }
 
 // visibleNav is the menu as a user with the given rights sees it.
