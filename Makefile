@@ -1,0 +1,52 @@
+# Renkei: see README.md. Two commands matter:
+#   make run    build and serve on http://127.0.0.1:8080, no configuration needed
+#   make test   everything CI checks (.ci/run calls it)
+
+GO     ?= go
+DEVENV := $(GO) run ./cmd/devenv
+
+# Fuzz targets `make test` runs briefly, as "./package:FuzzName" entries.
+# Add yours here, e.g. FUZZ_TARGETS += ./domain/upload:FuzzDecode
+FUZZ_TARGETS :=
+FUZZTIME     ?= 10s
+
+.PHONY: build run test test-steps vet templ-check gotest fuzz bench
+
+build:
+	$(GO) build -o bin/renkei ./cmd/renkei
+
+# devenv finds or starts PostgreSQL and sets DATABASE_URL (see cmd/devenv).
+run: build
+	@echo "Renkei: http://$${RENKEI_ADDR:-127.0.0.1:8080}/ — log in as admin with RENKEI_ADMIN_PASSWORD, or the password logged on first start."
+	$(DEVENV) run -- ./bin/renkei serve
+
+# devenv finds or starts PostgreSQL, installs Chromium when missing, runs the
+# steps, then drops the test databases and stops what it started.
+test:
+	$(DEVENV) test -- $(MAKE) --no-print-directory test-steps
+
+test-steps: vet templ-check gotest fuzz
+
+vet:
+	$(GO) vet ./...
+
+# The committed *_templ.go files must be what templ generates now.
+templ-check:
+	$(GO) tool templ generate
+	@git diff --exit-code --stat -- '*_templ.go' || { echo "templ output is stale: run 'go tool templ generate' and commit the *_templ.go files" >&2; exit 1; }
+	@new=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
+	if [ -n "$$new" ]; then echo "generated but not committed: $$new" >&2; exit 1; fi
+
+gotest:
+	$(GO) test -race ./...
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+# One iteration of every benchmark, against the same test database set-up.
+bench:
+	$(DEVENV) test -- $(GO) test -run '^$$' -bench . -benchtime=1x ./...
