@@ -1,0 +1,337 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/renkei-oss/renkei/domain"
+)
+
+// ErrImportRunning: the connection already has a running import.
+var ErrImportRunning = errors.New("store: an import is already running for this connection")
+
+const importRunColumns = `id, connection_id, mode, from_at, to_at, windows, state, windows_total, windows_done,
+	fetched, created, updated, unchanged, unshipped, skipped, held, errors, message, trigger, started_at, finished_at`
+
+type importRunRow struct {
+	ID           int64        `db:"id"`
+	ConnectionID int64        `db:"connection_id"`
+	Mode         string       `db:"mode"`
+	From         time.Time    `db:"from_at"`
+	To           time.Time    `db:"to_at"`
+	Windows      []byte       `db:"windows"`
+	State        string       `db:"state"`
+	Message      string       `db:"message"`
+	Trigger      string       `db:"trigger"`
+	StartedAt    time.Time    `db:"started_at"`
+	FinishedAt   sql.NullTime `db:"finished_at"`
+	domain.ImportCounts
+}
+
+func (r importRunRow) run() (domain.ImportRun, error) {
+	run := domain.ImportRun{
+		ID: r.ID, ConnectionID: r.ConnectionID, Mode: domain.ImportMode(r.Mode), From: r.From, To: r.To,
+		State: domain.ImportRunState(r.State), Counts: r.ImportCounts, Message: r.Message, Trigger: r.Trigger,
+		StartedAt: r.StartedAt,
+	}
+	if r.FinishedAt.Valid {
+		t := r.FinishedAt.Time
+		run.FinishedAt = &t
+	}
+	if err := json.Unmarshal(r.Windows, &run.Windows); err != nil {
+		return run, fmt.Errorf("store: import run %d windows: %w", r.ID, err)
+	}
+	return run, nil
+}
+
+// StartImportRun records a new running import. ErrImportRunning when the
+// connection already has one: the partial unique index is the run lock.
+func (s *Store) StartImportRun(ctx context.Context, r *domain.ImportRun) error {
+	r.State = domain.ImportRunning
+	r.Counts.WindowsTotal = len(r.Windows)
+	err := s.db.QueryRowxContext(ctx, `
+		INSERT INTO import_runs (connection_id, mode, from_at, to_at, windows, state, windows_total, trigger)
+		VALUES ($1, $2, $3, $4, $5, 'running', $6, $7) RETURNING id, started_at`,
+		r.ConnectionID, string(r.Mode), r.From, r.To, mustJSON(r.Windows), len(r.Windows), r.Trigger).Scan(&r.ID, &r.StartedAt)
+	if isUniqueViolation(err, "import_runs_one_running_idx") {
+		return ErrImportRunning
+	}
+	if err != nil {
+		return fmt.Errorf("store: start import run: %w", err)
+	}
+	return nil
+}
+
+// ResumableImportRun is the connection's latest run if it stopped (was
+// cancelled or failed) with windows left; nil when there is none.
+func (s *Store) ResumableImportRun(ctx context.Context, connID int64, mode domain.ImportMode) (*domain.ImportRun, error) {
+	var r importRunRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+importRunColumns+` FROM import_runs
+		WHERE connection_id = $1 ORDER BY id DESC LIMIT 1`, connID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	run, err := r.run()
+	if err != nil {
+		return nil, err
+	}
+	if run.State == domain.ImportDone || run.State == domain.ImportRunning || run.Mode != mode || len(run.Remaining()) == 0 {
+		return nil, nil
+	}
+	return &run, nil
+}
+
+// ResumeImportRun marks a stopped run running again.
+func (s *Store) ResumeImportRun(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE import_runs SET state = 'running', message = '', finished_at = NULL, heartbeat_at = now()
+		WHERE id = $1 AND state IN ('cancelled', 'failed')`, id)
+	if isUniqueViolation(err, "import_runs_one_running_idx") {
+		return ErrImportRunning
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// AbandonStaleImportRuns marks runs whose process died (no window committed
+// since cutoff) as cancelled, so the lock frees and the next run resumes.
+func (s *Store) AbandonStaleImportRuns(ctx context.Context, connID int64, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE import_runs SET state = 'cancelled', finished_at = now(),
+			message = '実行していたプロセスが応答しないため中断しました。再実行すると続きから取り込みます。'
+		WHERE connection_id = $1 AND state = 'running' AND heartbeat_at < $2`, connID, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// FinishImportRun records how a run ended.
+func (s *Store) FinishImportRun(ctx context.Context, id int64, state domain.ImportRunState, message string) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE import_runs SET state = $2, message = $3, finished_at = now() WHERE id = $1`, id, string(state), message)
+	return err
+}
+
+// AddImportRunCounts adds counts that belong to no window (fetch errors).
+func (s *Store) AddImportRunCounts(ctx context.Context, id int64, c domain.ImportCounts) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE import_runs SET fetched = fetched + $2, errors = errors + $3 WHERE id = $1`,
+		id, c.Fetched, c.Errors)
+	return err
+}
+
+// ImportRun returns one run.
+func (s *Store) ImportRun(ctx context.Context, id int64) (domain.ImportRun, error) {
+	var r importRunRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+importRunColumns+` FROM import_runs WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.ImportRun{}, ErrNotFound
+	}
+	if err != nil {
+		return domain.ImportRun{}, err
+	}
+	return r.run()
+}
+
+// ImportRuns lists recent runs, newest first (タスク一覧); connID 0 = all.
+func (s *Store) ImportRuns(ctx context.Context, connID int64, limit int) ([]domain.ImportRun, error) {
+	var rows []importRunRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+importRunColumns+` FROM import_runs
+		WHERE ($1 = 0 OR connection_id = $1) ORDER BY id DESC LIMIT $2`, connID, limit); err != nil {
+		return nil, err
+	}
+	out := make([]domain.ImportRun, 0, len(rows))
+	for _, r := range rows {
+		run, err := r.run()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, run)
+	}
+	return out, nil
+}
+
+// ImportTx is one window's transaction: the orders it writes, the run's
+// counts and the cursor commit together or not at all, so a run stopped
+// anywhere resumes at a window boundary with nothing lost or doubled.
+type ImportTx struct {
+	tx *sqlx.Tx
+}
+
+// InImportTx runs fn in one transaction.
+func (s *Store) InImportTx(ctx context.Context, fn func(*ImportTx) error) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(&ImportTx{tx: tx}) })
+}
+
+// Existing locks and returns the connection's ship orders among nos.
+func (t *ImportTx) Existing(ctx context.Context, connID int64, nos []string) (map[string]domain.ShipOrder, error) {
+	out := map[string]domain.ShipOrder{}
+	if len(nos) == 0 {
+		return out, nil
+	}
+	if _, err := t.tx.ExecContext(ctx, `SELECT 1 FROM ship_orders WHERE connection_id = $1 AND channel_order_no = ANY($2) FOR UPDATE`,
+		connID, pq.Array(nos)); err != nil {
+		return nil, fmt.Errorf("store: lock ship orders: %w", err)
+	}
+	os, err := loadShipOrders(ctx, t.tx, "o.connection_id = $1 AND o.channel_order_no = ANY($2)", connID, pq.Array(nos))
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range os {
+		out[o.ChannelOrderNo] = o
+	}
+	return out, nil
+}
+
+// RuleEnv is Store.RuleEnvFor inside the transaction.
+func (t *ImportTx) RuleEnv(ctx context.Context, orders []domain.ShipOrder) (domain.RuleEnv, error) {
+	return ruleEnv(ctx, t.tx, orders, true)
+}
+
+// Insert adds new ship orders; numbers that exist already come back as conflicts.
+func (t *ImportTx) Insert(ctx context.Context, orders []*domain.ShipOrder) ([]string, error) {
+	return insertShipOrders(ctx, t.tx, orders)
+}
+
+// Update writes a changed ship order.
+func (t *ImportTx) Update(ctx context.Context, o *domain.ShipOrder, replaceLines bool) error {
+	return updateShipOrder(ctx, t.tx, o, replaceLines)
+}
+
+// Events appends history rows.
+func (t *ImportTx) Events(ctx context.Context, evs []domain.ShipOrderEvent) error {
+	return addEvents(ctx, t.tx, evs)
+}
+
+// RecordSkips lists orders that were not imported with their reasons; a
+// number skipped again replaces its earlier reason.
+func (t *ImportTx) RecordSkips(ctx context.Context, skips []domain.SkippedOrder) error {
+	for _, sk := range skips {
+		if _, err := t.tx.ExecContext(ctx, `
+			INSERT INTO import_skips (connection_id, channel_order_no, run_id, reason, rule_name, payload)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (connection_id, channel_order_no) DO UPDATE SET run_id = EXCLUDED.run_id,
+				reason = EXCLUDED.reason, rule_name = EXCLUDED.rule_name, payload = EXCLUDED.payload,
+				skipped_at = now(), resolved_at = NULL`,
+			sk.ConnectionID, sk.ChannelOrderNo, nullID(&sk.RunID), sk.Reason, sk.RuleName, mustJSON(sk.Order)); err != nil {
+			return fmt.Errorf("store: record skip %s: %w", sk.ChannelOrderNo, err)
+		}
+	}
+	return nil
+}
+
+// ResolveSkips marks skipped orders as imported now.
+func (t *ImportTx) ResolveSkips(ctx context.Context, connID int64, nos []string) error {
+	if len(nos) == 0 {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE import_skips SET resolved_at = now()
+		WHERE connection_id = $1 AND channel_order_no = ANY($2) AND resolved_at IS NULL`, connID, pq.Array(nos))
+	return err
+}
+
+// SaveUnshipped keeps Rakuten orders before their target status as 未出荷.
+func (t *ImportTx) SaveUnshipped(ctx context.Context, connID int64, orders []domain.IncomingOrder) error {
+	for _, o := range orders {
+		if _, err := t.tx.ExecContext(ctx, `
+			INSERT INTO unshipped_orders (connection_id, channel_order_no, channel_status, ordered_at, payload)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (connection_id, channel_order_no) DO UPDATE SET channel_status = EXCLUDED.channel_status,
+				payload = EXCLUDED.payload, seen_at = now()`,
+			connID, o.OrderNo, o.Status, o.OrderedAt, mustJSON(o)); err != nil {
+			return fmt.Errorf("store: save unshipped %s: %w", o.OrderNo, err)
+		}
+	}
+	return nil
+}
+
+// DropUnshipped removes 未出荷 rows that became ship orders or moved past.
+func (t *ImportTx) DropUnshipped(ctx context.Context, connID int64, nos []string) error {
+	if len(nos) == 0 {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, `DELETE FROM unshipped_orders WHERE connection_id = $1 AND channel_order_no = ANY($2)`,
+		connID, pq.Array(nos))
+	return err
+}
+
+// CompleteWindow adds the window's counts to the run, counts the window as
+// done and, for diff runs, moves the connection's cursor, all in the
+// window's transaction.
+func (t *ImportTx) CompleteWindow(ctx context.Context, runID, connID int64, c domain.ImportCounts, cursor *time.Time) error {
+	if _, err := t.tx.ExecContext(ctx, `
+		UPDATE import_runs SET windows_done = windows_done + 1, fetched = fetched + $2, created = created + $3,
+			updated = updated + $4, unchanged = unchanged + $5, unshipped = unshipped + $6, skipped = skipped + $7,
+			held = held + $8, errors = errors + $9, heartbeat_at = now()
+		WHERE id = $1`, runID, c.Fetched, c.Created, c.Updated, c.Unchanged, c.Unshipped, c.Skipped, c.Held, c.Errors); err != nil {
+		return fmt.Errorf("store: complete window: %w", err)
+	}
+	if cursor == nil {
+		return nil
+	}
+	_, err := t.tx.ExecContext(ctx, `
+		INSERT INTO order_import_states (connection_id, cursor_at) VALUES ($1, $2)
+		ON CONFLICT (connection_id) DO UPDATE SET cursor_at = GREATEST(order_import_states.cursor_at, EXCLUDED.cursor_at), updated_at = now()`,
+		connID, *cursor)
+	return err
+}
+
+// SkippedOrders lists a connection's open skips, newest first (0 = all connections).
+func (s *Store) SkippedOrders(ctx context.Context, connID int64, limit int) ([]domain.SkippedOrder, error) {
+	var rows []struct {
+		ID         int64         `db:"id"`
+		Conn       int64         `db:"connection_id"`
+		No         string        `db:"channel_order_no"`
+		RunID      sql.NullInt64 `db:"run_id"`
+		Reason     string        `db:"reason"`
+		RuleName   string        `db:"rule_name"`
+		Payload    []byte        `db:"payload"`
+		SkippedAt  time.Time     `db:"skipped_at"`
+		ResolvedAt sql.NullTime  `db:"resolved_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT id, connection_id, channel_order_no, run_id, reason, rule_name, payload, skipped_at, resolved_at
+		FROM import_skips WHERE resolved_at IS NULL AND ($1 = 0 OR connection_id = $1)
+		ORDER BY skipped_at DESC, id DESC LIMIT $2`, connID, limit); err != nil {
+		return nil, fmt.Errorf("store: skipped orders: %w", err)
+	}
+	out := make([]domain.SkippedOrder, 0, len(rows))
+	for _, r := range rows {
+		sk := domain.SkippedOrder{ID: r.ID, ConnectionID: r.Conn, ChannelOrderNo: r.No, RunID: r.RunID.Int64,
+			Reason: r.Reason, RuleName: r.RuleName, SkippedAt: r.SkippedAt}
+		if err := json.Unmarshal(r.Payload, &sk.Order); err != nil {
+			return nil, fmt.Errorf("store: skipped order %d: %w", r.ID, err)
+		}
+		out = append(out, sk)
+	}
+	return out, nil
+}
+
+// ImportHeldOrders are the connection's ship orders on 保留 because of the
+// import (conversion robot or rule), the ones re-evaluation looks at.
+func (s *Store) ImportHeldOrders(ctx context.Context, connID int64, limit int) ([]domain.ShipOrder, error) {
+	return loadShipOrders(ctx, s.db, `o.connection_id = $1 AND o.status = 'hold' AND o.hold_source = 'import'
+		ORDER BY o.id LIMIT $2`, connID, limit)
+}
+
+// UnshippedCount is how many 未出荷 orders the connection has.
+func (s *Store) UnshippedCount(ctx context.Context, connID int64) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM unshipped_orders WHERE connection_id = $1`, connID)
+	return n, err
+}
