@@ -229,7 +229,7 @@ func classify(op string, status int, h http.Header, body []byte) *marketplace.Er
 	if status >= 200 && status < 300 {
 		// A truncated or non-JSON success body is a failure the API log
 		// should show; the parser then reports the exact field.
-		if len(body) > 0 && op != "uploadFeedDocument" && op != "downloadFeedDocument" && !jsonValid(body) {
+		if len(body) > 0 && op != "uploadFeedDocument" && op != "downloadFeedDocument" && !jsonFramed(body) {
 			return &marketplace.Error{Kind: marketplace.Malformed, Message: "response body is not valid JSON"}
 		}
 		return nil

@@ -1,8 +1,8 @@
 package amazon
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,7 +12,18 @@ import (
 	"github.com/renkei-oss/renkei/marketplace"
 )
 
-func jsonValid(b []byte) bool { return json.Valid(b) }
+// jsonFramed is a cheap check that a body is a complete JSON object or
+// array: it catches truncated and HTML bodies at classification time, so the
+// API log shows them, without paying for a full validation pass (the parser
+// reports anything subtler with its field).
+func jsonFramed(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 {
+		return false
+	}
+	first, last := b[0], b[len(b)-1]
+	return (first == '{' && last == '}') || (first == '[' && last == ']')
+}
 
 // ImportWindow is the largest window one import request covers (SPEC §4:
 // one week per request window; the seed's 範囲指定 is "最大1週間単位").

@@ -297,7 +297,7 @@ type searchParams struct {
 	after, before time.Time
 	statuses      map[string]bool
 	pageSize      int
-	offset        int
+	offset        int // order index the page resumes at
 	included      map[string]bool
 }
 
@@ -452,10 +452,11 @@ func (s *Sim) searchOrders(w http.ResponseWriter, r *http.Request, sl *seller) (
 		lo = sort.Search(len(sl.created), func(i int) bool { return !sl.created[i].Before(p.after) })
 		hi = sort.Search(len(sl.created), func(i int) bool { return sl.created[i].After(before) })
 	}
+	// The token holds the index where the next page resumes, so paging
+	// through N orders costs O(N), not O(N²).
 	var orders []amazon.Order
-	matched := 0
-	more := false
-	for i := lo; i < hi; i++ {
+	next := -1
+	for i := max(lo, p.offset); i < hi; i++ {
 		if sl.created[i].After(now) {
 			continue
 		}
@@ -466,12 +467,8 @@ func (s *Sim) searchOrders(w http.ResponseWriter, r *http.Request, sl *seller) (
 		if p.byUpdate && (updated.Before(p.after) || updated.After(before)) {
 			continue
 		}
-		matched++
-		if matched <= p.offset {
-			continue
-		}
 		if len(orders) == p.pageSize {
-			more = true
+			next = i
 			break
 		}
 		o, _, _ := sl.wire(i, now, p.included)
@@ -481,8 +478,8 @@ func (s *Sim) searchOrders(w http.ResponseWriter, r *http.Request, sl *seller) (
 	if orders == nil {
 		resp.Orders = []amazon.Order{}
 	}
-	if more {
-		resp.Pagination = &amazon.Pagination{NextToken: encodeToken(p.offset+p.pageSize, q)}
+	if next >= 0 {
+		resp.Pagination = &amazon.Pagination{NextToken: encodeToken(next, q)}
 	}
 	if p.byUpdate {
 		resp.LastUpdatedBefore = amazon.FormatTime(before)
