@@ -45,7 +45,8 @@ type Deps struct {
 	// while a key rotation is pending.
 	Secrets *secretbox.Box
 	// Sandbox, when set, is the local marketplace sandbox, mounted at
-	// /sandbox/ (RENKEI_SANDBOX=1, browser tests); 接続テスト can target it.
+	// /sandbox/ beside the app (RENKEI_SANDBOX=1, browser tests); the
+	// API接続設定 form then offers its URL as サンドボックス.
 	Sandbox http.Handler
 	// MarketplaceHTTP is the HTTP client for marketplace calls; nil = default.
 	MarketplaceHTTP *http.Client
@@ -94,6 +95,14 @@ func New(deps Deps) http.Handler {
 	next = securityHeaders(next)
 	next = h.logRequests(next)
 	next = h.recoverPanics(next)
+	if deps.Sandbox != nil {
+		// Outside login and the cross-origin check: marketplace clients call
+		// the sandbox like a real API (POSTs without Origin, no session).
+		outer := http.NewServeMux()
+		outer.Handle("/sandbox/", deps.Sandbox)
+		outer.Handle("/", next)
+		return outer
+	}
 	return next
 }
 

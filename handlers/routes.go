@@ -9,7 +9,7 @@ import (
 
 // publicPaths are reachable without logging in; everything else needs a
 // session. A path ending in "/" covers everything under it.
-var publicPaths = []string{"/login", "/healthz", "/static/", "/sandbox/"}
+var publicPaths = []string{"/login", "/healthz", "/static/"}
 
 func isPublic(path string) bool {
 	for _, p := range publicPaths {
@@ -56,9 +56,6 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /settings/connections/{id}/disable", h.requireAdmin(h.disableConnection))
 	mux.Handle("POST /settings/connections/{id}/delete", h.requireAdmin(h.deleteConnection))
 	mux.Handle("POST /settings/connections/{id}/test", h.requireAdmin(h.testConnection))
-	if h.Sandbox != nil {
-		mux.Handle("/sandbox/", h.Sandbox)
-	}
 
 	// 設定 > 発送元 (shipfroms.go)
 	mux.HandleFunc("GET /settings/ship-froms", h.shipFromsPage)
