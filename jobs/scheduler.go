@@ -143,9 +143,11 @@ func New(db *sqlx.DB, reg *Registry, opt Options) (*Scheduler, error) {
 		gocron.WithClock(opt.Clock),
 		gocron.WithLocation(domain.SyncJobZone),
 		gocron.WithDistributedElector(s.elector),
-		// A robot never overlaps itself; a tick that comes while it still
-		// runs is dropped, not queued.
-		gocron.WithGlobalJobOptions(gocron.WithSingletonMode(gocron.LimitModeReschedule)),
+		// No gocron singleton mode: the run lock (an advisory lock per robot,
+		// see attempt) already keeps a robot from overlapping itself, on all
+		// instances; a tick that comes while it runs is skipped. gocron's
+		// singleton slot is freed only some time after the task returned, so
+		// with it a tick right after a run could be dropped as well.
 		// Runs are waited for in Stop; gocron itself need not wait long.
 		gocron.WithStopTimeout(time.Second),
 	)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -417,5 +418,35 @@ func TestSwitchedOffConnectionSkipsScheduledRuns(t *testing.T) {
 	in.waitTick(t)
 	if runs := e.runs(job.ID); len(runs) != 1 || runs[0].Cause != domain.SyncCauseManual {
 		t.Fatalf("runs %+v, want one manual run", runs)
+	}
+}
+
+// A robot never overlaps itself: a tick that comes while it runs is skipped.
+func TestTickWhileRunningIsSkipped(t *testing.T) {
+	e := newEnv(t)
+	started, release := make(chan struct{}, 10), make(chan struct{})
+	var calls atomic.Int32
+	act := ActionFunc(func(ctx context.Context, run *Run) (domain.SyncCounts, error) {
+		calls.Add(1)
+		started <- struct{}{}
+		<-release
+		return domain.SyncCounts{}, nil
+	})
+	job := e.robot(domain.SyncJob{ConnectionID: 1, Action: domain.ActionOrderImport, Enabled: true,
+		Trigger: domain.Trigger{Kind: domain.TriggerInterval, IntervalMinutes: 1}})
+	in := e.start("a", registry(act, domain.ActionOrderImport))
+
+	e.advance(time.Minute, 1)
+	<-started
+	e.advance(time.Minute, 1) // the robot is still running
+	in.waitTick(t)            // that tick is done: skipped
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("action started %d times while running, want 1", n)
+	}
+	close(release)
+	in.waitTick(t)
+	runs := e.runs(job.ID)
+	if len(runs) != 1 || runs[0].Slot != slotKey(t0.Add(time.Minute)) {
+		t.Fatalf("runs %+v, want only the first tick's", runs)
 	}
 }
