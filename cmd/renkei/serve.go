@@ -16,6 +16,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/handlers"
+	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/migrations"
 )
 
@@ -35,6 +36,25 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 	if err := ensureAdmin(ctx, st, cfg.AdminPassword, logger); err != nil {
 		return err
 	}
+
+	// Linkage robots (連携ロボット). No action is registered yet, so robots
+	// that exist fail with a message instead of running; the import and the
+	// other actions register themselves here as they land.
+	robots, err := jobs.New(db, jobs.NewRegistry(), jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
+	if err != nil {
+		return err
+	}
+	if err := robots.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		// Running robots get this long to finish, then resume next time.
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		if err := robots.Stop(stopCtx); err != nil {
+			logger.Warn("robots cut short at shutdown", "err", err)
+		}
+	}()
 
 	mux := http.NewServeMux()
 	mux.Handle("/", handlers.New(handlers.Deps{
