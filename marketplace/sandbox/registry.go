@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/renkei-oss/renkei/marketplace/sandbox/amazonsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/rakutensim"
 )
@@ -11,4 +12,5 @@ import (
 //	func(env kit.Env) Simulator { return amazonsim.New(env) },
 var Registered = []Factory{
 	func(env kit.Env) Simulator { return rakutensim.New(env) },
+	func(env kit.Env) Simulator { return amazonsim.New(env) },
 }
