@@ -96,4 +96,3 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) (name string, data []b
 	}
 	return hdr.Filename, buf.Bytes(), ""
 }
-

@@ -76,7 +76,8 @@ func (b *Browser) Navigate(url string) {
 // was there.
 func (b *Browser) Fill(sel, value string) {
 	b.t.Helper()
-	b.do("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), value))
+	// Clear, not SetValue(""): chromedp v0.23 reports a failure when the value set is empty.
+	b.do("fill "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
 // Click clicks the element matching the CSS selector, without waiting for a
@@ -95,6 +96,12 @@ func (b *Browser) ClickAndWait(sel string) int {
 		b.t.Fatalf("browser: click %s and wait for the page: %v", sel, err)
 	}
 	return int(res.Status)
+}
+
+// UploadFile sets the file input matching the CSS selector to the file at path.
+func (b *Browser) UploadFile(sel, path string) {
+	b.t.Helper()
+	b.do("choose file for "+sel, chromedp.SetUploadFiles(chromedp.CSS(sel), []string{path}))
 }
 
 // WaitVisible waits until an element matching the CSS selector is visible.
