@@ -8,6 +8,7 @@ DEVENV := $(GO) run ./cmd/devenv
 # Fuzz targets `make test` runs briefly, as "./package:FuzzName" entries.
 # Add yours here, e.g. FUZZ_TARGETS += ./domain/upload:FuzzDecode
 FUZZ_TARGETS :=
+FUZZ_TARGETS += ./marketplace/amazon:FuzzParseOrders
 FUZZTIME     ?= 10s
 
 .PHONY: build run test test-steps vet templ-check gotest fuzz bench

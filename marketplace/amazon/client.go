@@ -92,6 +92,11 @@ var (
 // New checks the configuration and returns a client.
 func New(cfg Config) (*Client, error) {
 	mp, ok := Marketplaces[strings.ToUpper(cfg.Country)]
+	for _, m := range Marketplaces {
+		if m.ID == cfg.Country { // a marketplace id works as well as its country
+			mp, ok = m, true
+		}
+	}
 	if !ok {
 		return nil, &marketplace.Error{Kind: marketplace.InvalidRequest, Marketplace: marketplace.Amazon,
 			Field: "marketplace", Message: fmt.Sprintf("unsupported marketplace %q (JP, AU or SG)", cfg.Country)}
@@ -125,11 +130,19 @@ func New(cfg Config) (*Client, error) {
 		BackoffMax:  cfg.BackoffMax,
 		Pacer:       cfg.Pacer,
 		Recorder:    cfg.Recorder,
-		Redactor:    marketplace.DefaultRedactor(cfg.ClientSecret, cfg.RefreshToken),
+		Redactor:    redactor(cfg.Credentials),
 		Classify:    classify,
 		RateHint:    rateHint,
 	})
 	return c, nil
+}
+
+// redactor masks the LWA secrets and the signature of presigned document
+// URLs wherever a call is logged.
+func redactor(c Credentials) marketplace.Redactor {
+	r := marketplace.DefaultRedactor(c.ClientSecret, c.RefreshToken)
+	r.Fields = append(r.Fields, "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential")
+	return r
 }
 
 // Marketplace implements marketplace.Adapter.

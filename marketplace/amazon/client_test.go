@@ -297,3 +297,29 @@ func TestPendingOrderIsProvisionalUntilUnshipped(t *testing.T) {
 		t.Fatal("no Pending order became Unshipped")
 	}
 }
+
+func TestSecretsNeverReachTheCallLog(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(demoCreds(), "")
+	if _, err := c.TestConnection(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bad := e.client(amazon.Credentials{ClientID: amazonsim.DemoClientID, ClientSecret: "amzn1.oa2-cs.v1.not-the-secret", RefreshToken: "Atzr|not-the-token"}, "")
+	_, _ = bad.TestConnection(context.Background())
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.calls) < 3 {
+		t.Fatalf("only %d calls recorded", len(e.calls))
+	}
+	for _, call := range e.calls {
+		logged := call.URL + call.RequestSummary + call.ResponseSummary + strings.Join(call.RequestHeader.Values("x-amz-access-token"), "")
+		if call.Err != nil {
+			logged += call.Err.Error()
+		}
+		for _, secret := range []string{amazonsim.DemoClientSecret, amazonsim.DemoRefreshToken, "not-the-secret", "not-the-token", "Atza|"} {
+			if strings.Contains(logged, secret) {
+				t.Errorf("%s call logs a secret (%s): %s", call.Operation, secret, logged)
+			}
+		}
+	}
+}
