@@ -45,7 +45,7 @@ var DefaultPacer = NewPacer(1)
 
 // safety keeps us a little under the published rate: requests leave in
 // order but arrive with network jitter, and the server counts arrivals.
-const safety = 0.9
+const safety = 0.8
 
 func (p *Pacer) limiter(key string, pace Pace) *rate.Limiter {
 	p.mu.Lock()

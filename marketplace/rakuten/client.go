@@ -29,8 +29,11 @@ type Config struct {
 	Pacer       *marketplace.Pacer
 	Recorder    marketplace.CallRecorder
 
-	PageSize int              // searchOrder page size; default 1000
-	Now      func() time.Time // for the 730-day limit; default time.Now
+	PageSize int // searchOrder page size; default 1000
+	// MaxWindow is the longest span one search covers: RMS allows 63 days;
+	// SPEC §4 import runs use one week.
+	MaxWindow time.Duration
+	Now       func() time.Time // for the 730-day limit; default time.Now
 }
 
 // Published pacing [V3]: about 1 request/second per shop for the Order API,
@@ -75,6 +78,9 @@ func New(cfg Config) *Client {
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	if cfg.PageSize <= 0 || cfg.PageSize > MaxPageSize {
 		cfg.PageSize = MaxPageSize
+	}
+	if cfg.MaxWindow <= 0 || cfg.MaxWindow > MaxSearchWindowDays*24*time.Hour {
+		cfg.MaxWindow = MaxSearchWindowDays * 24 * time.Hour
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -210,7 +216,7 @@ func (c *Client) SearchOrderPage(ctx context.Context, dateType int, w marketplac
 	req := SearchOrderRequest{
 		DateType:          dateType,
 		StartDatetime:     FormatTime(w.From),
-		EndDatetime:       FormatTime(w.To),
+		EndDatetime:       FormatTime(w.To.Add(-time.Second)), // RMS includes the end second; our windows are half-open
 		OrderProgressList: progress,
 		PaginationRequestModel: &PaginationRequest{
 			RequestRecordsAmount: size,
@@ -263,7 +269,7 @@ func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, eac
 	if q.PageSize > 0 && q.PageSize < size {
 		size = q.PageSize
 	}
-	for _, w := range marketplace.SplitWindows(q.Window.From, q.Window.To, MaxSearchWindowDays*24*time.Hour) {
+	for _, w := range marketplace.SplitWindows(q.Window.From, q.Window.To, c.cfg.MaxWindow) {
 		if err := c.searchWindow(ctx, dateType, w, progress, size, each); err != nil {
 			return err
 		}
@@ -367,3 +373,6 @@ func (c *Client) ConfirmOrders(ctx context.Context, numbers []string) ([]marketp
 	}
 	return out, nil
 }
+
+// MaxWindowForTest exposes the effective window size to tests.
+func (c *Client) MaxWindowForTest() time.Duration { return c.cfg.MaxWindow }

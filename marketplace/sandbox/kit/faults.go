@@ -1,6 +1,8 @@
 package kit
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"sort"
 	"sync"
@@ -134,6 +136,10 @@ func (f *Faults) List(shop string) []Fault {
 
 // Hold waits for d or until the client goes away, whichever is first.
 func Hold(r *http.Request, d time.Duration) {
+	// The server notices a client hanging up only once the body is read;
+	// keep it for the handler that may answer after the wait.
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

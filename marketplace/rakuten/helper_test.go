@@ -1,0 +1,108 @@
+package rakuten_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/renkei-oss/renkei/marketplace"
+	"github.com/renkei-oss/renkei/marketplace/rakuten"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/rakutensim"
+)
+
+// start is a fixed sandbox time so generated data and statuses repeat.
+var start = time.Date(2026, 11, 20, 12, 0, 0, 0, marketplace.JST)
+
+type env struct {
+	clock *kit.Clock
+	sim   *rakutensim.Sim
+	srv   *httptest.Server
+	creds rakutensim.Creds
+	calls *recorder
+}
+
+// newEnv starts the Rakuten simulator on a real HTTP server. rateFactor
+// <= 0 switches its limits off.
+func newEnv(t testing.TB, rateFactor float64) *env {
+	t.Helper()
+	clock := kit.NewFrozenClock(start)
+	sim := rakutensim.New(kit.Env{Clock: clock, Seed: 42, RateFactor: rateFactor})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	creds, _ := sim.ShopCreds(rakutensim.DemoShopID)
+	return &env{clock: clock, sim: sim, srv: srv, creds: creds, calls: &recorder{}}
+}
+
+// client builds a client for the demo shop with fast retries; mod adjusts it.
+func (e *env) client(mod func(*rakuten.Config)) *rakuten.Client {
+	cfg := rakuten.Config{
+		BaseURL:       e.srv.URL,
+		ServiceSecret: e.creds.ServiceSecret,
+		LicenseKey:    e.creds.LicenseKey,
+		Timeout:       5 * time.Second,
+		BackoffBase:   5 * time.Millisecond,
+		BackoffMax:    100 * time.Millisecond,
+		Pacer:         marketplace.NewPacer(0),
+		Recorder:      e.calls,
+		Now:           e.clock.Now,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	return rakuten.New(cfg)
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	calls []marketplace.Call
+}
+
+func (r *recorder) RecordCall(_ context.Context, c marketplace.Call) {
+	r.mu.Lock()
+	r.calls = append(r.calls, c)
+	r.mu.Unlock()
+}
+
+func (r *recorder) all() []marketplace.Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]marketplace.Call(nil), r.calls...)
+}
+
+// count returns how many calls of op were made, and how many got status.
+func (r *recorder) count(op string, status int) (n, withStatus int) {
+	for _, c := range r.all() {
+		if c.Operation == op {
+			n++
+			if c.Status == status {
+				withStatus++
+			}
+		}
+	}
+	return n, withStatus
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.calls = nil
+	r.mu.Unlock()
+}
+
+func mustKind(t *testing.T, err error, want marketplace.Kind) *marketplace.Error {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want a %v error, got none", want)
+	}
+	var e *marketplace.Error
+	if !errorsAs(err, &e) || e.Kind != want {
+		t.Fatalf("want kind %v, got %v (%v)", want, marketplace.KindOf(err), err)
+	}
+	if strings.TrimSpace(e.OperatorMessage()) == "" {
+		t.Fatalf("no operator message for %v", err)
+	}
+	return e
+}
