@@ -323,3 +323,54 @@ func TestSecretsNeverReachTheCallLog(t *testing.T) {
 		}
 	}
 }
+
+func TestRevokedAccessTokenIsReplacedOnce(t *testing.T) {
+	e := newEnv(t)
+	// The client's clock stands still, so its cached token always looks
+	// valid to it, while Amazon's hour runs out: 403 "expired".
+	lag := func() time.Time { return t0 }
+	c, err := amazon.New(amazon.Config{Country: "JP", Credentials: demoCreds(), Endpoint: e.base, AuthEndpoint: e.base,
+		Pacer: marketplace.NewPacer(rateFactor), Now: lag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.TestConnection(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(90 * time.Minute)
+	if _, err := c.TestConnection(context.Background()); err != nil {
+		t.Fatalf("a 403 for an expired token must be answered with a new token: %v", err)
+	}
+	if n := e.sim.TokenCalls(); n != 2 {
+		t.Fatalf("%d token exchanges, want 2", n)
+	}
+}
+
+func TestUnknownOrderIsInvalidRequest(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.client(demoCreds(), "").FetchOrders(context.Background(), []string{"999-0000000-0000000"})
+	var me *marketplace.Error
+	if !errors.As(err, &me) || me.Kind != marketplace.InvalidRequest || me.Code != "NotFound" || me.HTTPStatus != 404 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestFarEastMarketplaces(t *testing.T) {
+	cases := map[string]string{"JP": amazon.MarketplaceJP, "au": amazon.MarketplaceAU, "SG": amazon.MarketplaceSG, amazon.MarketplaceSG: amazon.MarketplaceSG}
+	for country, id := range cases {
+		c, err := amazon.New(amazon.Config{Country: country, Credentials: demoCreds()})
+		if err != nil || c.MarketplaceID() != id {
+			t.Errorf("%s: %v %v", country, err, c)
+		}
+		q := c.SearchQuery(marketplace.Window{From: t0}, marketplace.ByOrderDate, nil, 0, "")
+		if q.Get(amazon.QMarketplaceIDs) != id {
+			t.Errorf("%s: searchOrders asks for %s", country, q.Get(amazon.QMarketplaceIDs))
+		}
+	}
+	if _, err := amazon.New(amazon.Config{Country: "US", Credentials: demoCreds()}); marketplace.KindOf(err) != marketplace.InvalidRequest {
+		t.Errorf("US accepted: %v", err)
+	}
+	if amazon.EndpointFarEast != "https://sellingpartnerapi-fe.amazon.com" {
+		t.Error("Far East endpoint changed")
+	}
+}
