@@ -20,6 +20,7 @@ func (h *handler) masterRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products/upload", h.productUploadPage)
 	mux.HandleFunc("GET /products/upload/template", h.productTemplate)
 	mux.Handle("POST /products/upload", h.requireAdmin(h.uploadProducts))
+	mux.Handle("POST /products/upload/rakuten", h.requireAdmin(h.importRakutenProducts))
 	mux.HandleFunc("GET /products/upload/{id}", h.productUploadPreview)
 	mux.Handle("POST /products/upload/{id}/apply", h.requireAdmin(h.applyProductUpload))
 
