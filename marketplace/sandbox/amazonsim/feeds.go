@@ -55,7 +55,7 @@ func (s *Sim) confirmShipment(w http.ResponseWriter, r *http.Request, sl *seller
 	}
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
-	i, ok := sl.byID[r.PathValue("orderId")]
+	i, ok := sl.index(r.PathValue("orderId"))
 	if !ok || sl.created[i].After(now) {
 		return http.StatusNotFound, amazon.ErrorList{Errors: []amazon.APIError{{Code: "NotFound", Message: "The requested order was not found."}}}
 	}

@@ -24,8 +24,12 @@ type seller struct {
 	prefix        int // first block of its order ids
 
 	mu      sync.Mutex
-	created []time.Time    // per order index, ascending
-	byID    map[string]int // order id → index
+	// created is per order index, in the order orders were added; the
+	// index is part of the order id, so ids never change. byTime lists the
+	// indexes by creation time for window searches. 28 bytes an order keeps
+	// a million-order benchmark shop small.
+	created []time.Time
+	byTime  []int32
 	shipped map[int]*shipment
 	// Confirmations received, in order, for tests and the sandbox page.
 	confirmations []Confirmation
@@ -49,7 +53,7 @@ type Confirmation struct {
 
 func newSeller(s *Sim, id, name, refresh, mp string, n int) *seller {
 	return &seller{sim: s, id: id, name: name, refreshToken: refresh, marketplaceID: mp, prefix: 250 + n,
-		byID: map[string]int{}, shipped: map[int]*shipment{}, docs: map[string]*document{},
+		shipped: map[int]*shipment{}, docs: map[string]*document{},
 		feeds: map[string]*feed{}, stock: map[string]int{}}
 }
 
@@ -61,27 +65,31 @@ func (sl *seller) addBetween(n int, from, to time.Time) {
 	if n > 0 && to.After(from) {
 		step = to.Sub(from) / time.Duration(n)
 	}
+	sorted := true
 	for k := range n {
 		t := from.Add(step * time.Duration(k)).Truncate(time.Second)
 		i := len(sl.created)
+		if i > 0 && t.Before(sl.created[sl.byTime[len(sl.byTime)-1]]) {
+			sorted = false
+		}
 		sl.created = append(sl.created, t)
-		sl.byID[sl.orderID(i)] = i
+		sl.byTime = append(sl.byTime, int32(i))
 	}
-	// Keep created ascending so windows are binary searches; added orders
-	// are normally the newest anyway.
-	if !sort.SliceIsSorted(sl.created, func(a, b int) bool { return sl.created[a].Before(sl.created[b]) }) {
-		sl.resort()
+	if !sorted { // orders added into the past: rare, so a full re-sort
+		sort.SliceStable(sl.byTime, func(a, b int) bool { return sl.created[sl.byTime[a]].Before(sl.created[sl.byTime[b]]) })
 	}
 }
 
-// resort is rare (orders added into the past): ids follow the index, so
-// they are rebuilt.
-func (sl *seller) resort() {
-	sort.SliceStable(sl.created, func(a, b int) bool { return sl.created[a].Before(sl.created[b]) })
-	sl.byID = make(map[string]int, len(sl.created))
-	for i := range sl.created {
-		sl.byID[sl.orderID(i)] = i
+// index finds an order by id: the last block is its index.
+func (sl *seller) index(id string) (int, bool) {
+	if len(id) != 19 {
+		return 0, false
 	}
+	i, err := strconv.Atoi(id[12:])
+	if err != nil || i < 0 || i >= len(sl.created) || sl.orderID(i) != id {
+		return 0, false
+	}
+	return i, true
 }
 
 // orderID is Amazon's 3-7-7 format, unique per index.
@@ -297,7 +305,7 @@ type searchParams struct {
 	after, before time.Time
 	statuses      map[string]bool
 	pageSize      int
-	offset        int // order index the page resumes at
+	offset        int // position in byTime the page resumes at
 	included      map[string]bool
 }
 
@@ -447,16 +455,17 @@ func (s *Sim) searchOrders(w http.ResponseWriter, r *http.Request, sl *seller) (
 	}
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
-	lo, hi := 0, len(sl.created)
+	lo, hi := 0, len(sl.byTime)
 	if !p.byUpdate {
-		lo = sort.Search(len(sl.created), func(i int) bool { return !sl.created[i].Before(p.after) })
-		hi = sort.Search(len(sl.created), func(i int) bool { return sl.created[i].After(before) })
+		lo = sort.Search(len(sl.byTime), func(k int) bool { return !sl.created[sl.byTime[k]].Before(p.after) })
+		hi = sort.Search(len(sl.byTime), func(k int) bool { return sl.created[sl.byTime[k]].After(before) })
 	}
 	// The token holds the index where the next page resumes, so paging
 	// through N orders costs O(N), not O(N²).
 	var orders []amazon.Order
 	next := -1
-	for i := max(lo, p.offset); i < hi; i++ {
+	for k := max(lo, p.offset); k < hi; k++ {
+		i := int(sl.byTime[k])
 		if sl.created[i].After(now) {
 			continue
 		}
@@ -468,7 +477,7 @@ func (s *Sim) searchOrders(w http.ResponseWriter, r *http.Request, sl *seller) (
 			continue
 		}
 		if len(orders) == p.pageSize {
-			next = i
+			next = k
 			break
 		}
 		o, _, _ := sl.wire(i, now, p.included)
@@ -497,7 +506,7 @@ func (s *Sim) getOrder(w http.ResponseWriter, r *http.Request, sl *seller) (int,
 	now := s.clock.Now()
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
-	i, ok := sl.byID[r.PathValue("orderId")]
+	i, ok := sl.index(r.PathValue("orderId"))
 	if !ok || sl.created[i].After(now) {
 		return http.StatusNotFound, amazon.ErrorList{Errors: []amazon.APIError{{Code: "NotFound", Message: "The requested order was not found."}}}
 	}

@@ -306,3 +306,25 @@ func TestCredentialsJSONListsAmazon(t *testing.T) {
 		t.Fatalf("amazon credentials: %v", a)
 	}
 }
+
+func TestMillionOrderShop(t *testing.T) {
+	f := newFixture(t, 1000)
+	const n = 1_000_000
+	f.sim.AddSeller("A2MILLION", "百万件", "Atzr|million", amazon.MarketplaceJP, 0)
+	if err := f.sim.AddOrdersBetween("A2MILLION", n, t0.Add(-30*24*time.Hour), t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	f.token = f.accessToken(amazonsim.DemoClientID, amazonsim.DemoClientSecret, "Atzr|million")
+	// Orders of the last hour of the span: 1,000,000 / 719 h ≈ 1,390 of them.
+	q := searchQuery(t0.Add(-2 * time.Hour))
+	_, body := f.get(amazon.PathSearchOrders, q)
+	page, err := amazon.ParseSearchOrders(body)
+	if err != nil || len(page.Orders) != 100 || page.Pagination == nil {
+		t.Fatalf("first page of the last hour: %v", err)
+	}
+	last := page.Orders[len(page.Orders)-1].OrderID
+	res, body := f.get(amazon.PathGetOrder+last, nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("getOrder %s: %d %s", last, res.StatusCode, body)
+	}
+}
