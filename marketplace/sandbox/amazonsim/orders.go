@@ -23,7 +23,7 @@ type seller struct {
 	marketplaceID string
 	prefix        int // first block of its order ids
 
-	mu      sync.Mutex
+	mu sync.Mutex
 	// created is per order index, in the order orders were added; the
 	// index is part of the order id, so ids never change. byTime lists the
 	// indexes by creation time for window searches. 28 bytes an order keeps
