@@ -94,7 +94,9 @@ func TestPagingAcrossPages(t *testing.T) {
 	e := newEnv(t, 0)
 	e.sim.NewShop(rakutensim.ShopOptions{ID: "400002", Orders: 250, Span: 5 * 24 * time.Hour})
 	creds, _ := e.sim.ShopCreds("400002")
-	c := e.client(func(c *rakuten.Config) { c.ServiceSecret, c.LicenseKey, c.PageSize = creds.ServiceSecret, creds.LicenseKey, 100 })
+	c := e.client(func(c *rakuten.Config) {
+		c.ServiceSecret, c.LicenseKey, c.PageSize = creds.ServiceSecret, creds.LicenseKey, 100
+	})
 	orders, batches := collect(t, c, lastDays(6))
 	want := e.sim.OrderNumbers("400002", start.AddDate(0, 0, -6), start)
 	if len(orders) != len(want) || len(want) != 250 {
@@ -232,7 +234,7 @@ func TestFaults(t *testing.T) {
 		{"5xx until give up", kit.Fault{Kind: kit.FaultServerError}, marketplace.Remote, 3, func(c *rakuten.Config) { c.MaxAttempts = 3 }},
 		{"malformed body", kit.Fault{Kind: kit.FaultMalformed, Times: 1}, marketplace.Malformed, 1, nil},
 		{"maintenance stops the run", kit.Fault{Kind: kit.FaultMaintenance, Times: 1}, marketplace.Maintenance, 1, nil},
-		{"timeout", kit.Fault{Kind: kit.FaultTimeout}, marketplace.Network, 2, func(c *rakuten.Config) { c.Timeout, c.MaxAttempts = 100 * time.Millisecond, 2 }},
+		{"timeout", kit.Fault{Kind: kit.FaultTimeout}, marketplace.Network, 2, func(c *rakuten.Config) { c.Timeout, c.MaxAttempts = 100*time.Millisecond, 2 }},
 		{"slow answer within timeout", kit.Fault{Kind: kit.FaultSlow, Times: 1, Delay: 50 * time.Millisecond}, marketplace.KindUnknown, 1, nil},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,11 @@
 package rakuten_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -105,4 +109,23 @@ func mustKind(t *testing.T, err error, want marketplace.Kind) *marketplace.Error
 		t.Fatalf("no operator message for %v", err)
 	}
 	return e
+}
+
+// getOrderBody fetches one raw getOrder answer from the simulator.
+func getOrderBody(t testing.TB, e *env, creds rakutensim.Creds, numbers []string) []byte {
+	t.Helper()
+	b, _ := json.Marshal(rakuten.GetOrderRequest{OrderNumberList: numbers, Version: rakuten.GetOrderVersion})
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+rakuten.PathGetOrder, bytes.NewReader(b))
+	req.Header.Set("Authorization", rakuten.AuthHeader(creds.ServiceSecret, creds.LicenseKey))
+	req.Header.Set("Content-Type", rakuten.ContentTypeJSON)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("getOrder: %d %s", resp.StatusCode, body)
+	}
+	return body
 }
