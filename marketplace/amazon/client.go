@@ -62,8 +62,7 @@ type Config struct {
 	// Now is the clock for token expiry and the 2-minute "before" rule;
 	// default time.Now.
 	Now func() time.Time
-	// PollInterval is how long PushStock-style waits sleep; unused by the
-	// client itself, kept for callers. UserAgent overrides the default.
+	// UserAgent overrides the default user-agent.
 	UserAgent string
 }
 

@@ -80,6 +80,23 @@ func New(env kit.Env) *Sim {
 	return s
 }
 
+// published are SP-API's default usage plans (amazon.md §6), kept apart
+// from the client's own table so the simulator checks the client rather
+// than agreeing with it.
+var published = map[string]struct {
+	rate  float64
+	burst int
+}{
+	"searchOrders":                 {0.0056, 20},
+	"getOrder":                     {0.5, 30},
+	"confirmShipment":              {2, 10},
+	"createFeedDocument":           {0.5, 15},
+	"createFeed":                   {0.0083, 15},
+	"getFeed":                      {2, 15},
+	"getFeedDocument":              {0.0222, 10},
+	"getMarketplaceParticipations": {0.016, 15},
+}
+
 // Name implements sandbox.Simulator.
 func (s *Sim) Name() string { return "amazon" }
 
@@ -261,7 +278,7 @@ type handler func(w http.ResponseWriter, r *http.Request, sl *seller) (status in
 // api wraps an operation with what Amazon's gateway does first: the access
 // token, injected faults, and the rate limit of the operation.
 func (s *Sim) api(op string, h handler) http.HandlerFunc {
-	pace := amazon.Pace(op)
+	pace := published[op]
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.count(op)
 		tok := r.Header.Get(amazon.HeaderAccessToken)
@@ -280,12 +297,12 @@ func (s *Sim) api(op string, h handler) http.HandlerFunc {
 		if f, ok := s.faults.Take(sl.id, op); ok && s.fault(w, r, f) {
 			return
 		}
-		if !s.limits.Allow(sl.id, op, float64(pace.Rate), pace.Burst) {
+		if !s.limits.Allow(sl.id, op, pace.rate, pace.burst) {
 			// No rate header on 429 (amazon.md §1).
 			writeErr(w, http.StatusTooManyRequests, "", "QuotaExceeded", "You exceeded your quota for the requested resource.", "")
 			return
 		}
-		rateHdr := strconv.FormatFloat(float64(pace.Rate), 'f', -1, 64)
+		rateHdr := strconv.FormatFloat(pace.rate, 'f', -1, 64)
 		status, body := h(w, r, sl)
 		if status < 300 || status == http.StatusBadRequest || status == http.StatusNotFound {
 			w.Header().Set(amazon.HeaderRateLimit, rateHdr)
