@@ -212,6 +212,24 @@ func (h *handler) deleteDeliveryMapping(w http.ResponseWriter, r *http.Request) 
 
 func (h *handler) exportDelivery(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if r.FormValue("what") == "mappings" {
+		ms, err := h.Store.DeliveryMethodMappings(ctx)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		_, _, names, err := h.channelOptions(r)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		var rows [][]string
+		for _, m := range ms {
+			rows = append(rows, []string{channelLabel(names, m.ConnectionID), m.ChannelName, m.CarrierName, m.ServiceName})
+		}
+		h.exportCSV(w, r, "配送方法名の対応", "delivery_method_mappings", []string{"販売チャネル", "チャネルの配送方法名", "配送会社", "配送サービス名"}, rows)
+		return
+	}
 	if r.FormValue("what") == "services" {
 		ds, err := h.Store.DeliveryServices(ctx)
 		if err != nil {
@@ -240,6 +258,14 @@ func (h *handler) exportDelivery(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, []string{c.Name, c.RakutenCode, c.AmazonCode, c.InterparkCode, c.ShopserveName, boolFlag(c.Disabled)})
 	}
 	h.exportCSV(w, r, "配送会社", "carriers", []string{"配送会社名", "楽天コード", "Amazonコード", "Interparkコード", "Shopserve配送会社", "無効"}, rows)
+}
+
+// channelLabel is a connection's channel name, or its id when gone.
+func channelLabel(names map[int64]string, id int64) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 func boolFlag(b bool) string {

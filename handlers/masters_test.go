@@ -270,6 +270,30 @@ func TestDeliveryAndPaymentMasters(t *testing.T) {
 	if !strings.Contains(utf, "atone,後払い,") {
 		t.Errorf("payment export: %q", utf)
 	}
+
+	// Per-channel names: Rakuten's settlementMethodCode 2 and a delivery-method name.
+	pms, _ := app.Store.PaymentMethods(context.Background())
+	var cod int64
+	for _, p := range pms {
+		if p.Name == "代金引換" {
+			cod = p.ID
+		}
+	}
+	app.PostForm(t, app.Admin, "/settings/payment-method-mappings", url.Values{"connection_id": {"7"}, "channel_name": {"代金引換"}, "channel_code": {"2"}, "payment_method_id": {fmt.Sprint(cod)}}).WantRedirect(t, "/settings/payment-methods")
+	res = app.Get(t, app.Operator, "/settings/payment-methods/export?what=mappings&enc=utf8")
+	if !strings.Contains(res.Body, "7,代金引換,2,代金引換") {
+		t.Errorf("payment mapping export: %q", res.Body)
+	}
+	ds, _ := app.Store.DeliveryServices(context.Background())
+	app.PostForm(t, app.Admin, "/settings/delivery-method-mappings", url.Values{"connection_id": {"7"}, "channel_name": {"宅配便（ヤマト）"}, "delivery_service_id": {fmt.Sprint(ds[0].ID)}}).WantRedirect(t, "/settings/delivery-services")
+	res = app.Get(t, app.Operator, "/settings/delivery-services/export?what=mappings&enc=sjis")
+	utf, _ = japanese.ShiftJIS.NewDecoder().String(res.Body)
+	if !strings.Contains(utf, "7,宅配便（ヤマト）,"+ds[0].CarrierName+","+ds[0].Name) {
+		t.Errorf("delivery mapping export: %q", utf)
+	}
+	if res = app.Get(t, app.Admin, "/settings/delivery-services"); !strings.Contains(res.Text("#delivery-method-mappings"), "宅配便（ヤマト）") {
+		t.Errorf("mapping not listed: %s", res.Text("#delivery-method-mappings"))
+	}
 }
 
 type goquerySel = goquery.Selection

@@ -96,6 +96,24 @@ func (h *handler) deletePaymentMapping(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) exportPayments(w http.ResponseWriter, r *http.Request) {
+	if r.FormValue("what") == "mappings" {
+		ms, err := h.Store.PaymentMethodMappings(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		_, _, names, err := h.channelOptions(r)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		var rows [][]string
+		for _, m := range ms {
+			rows = append(rows, []string{channelLabel(names, m.ConnectionID), m.ChannelName, m.ChannelCode, m.MethodName})
+		}
+		h.exportCSV(w, r, "支払方法の対応", "payment_method_mappings", []string{"販売チャネル", "チャネルの支払方法名", "チャネルのコード", "支払方法"}, rows)
+		return
+	}
 	ps, err := h.Store.PaymentMethods(r.Context())
 	if err != nil {
 		h.serverError(w, r, err)

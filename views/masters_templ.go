@@ -104,7 +104,7 @@ func Delivery(d DeliveryData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p>出力: <a href=\"/settings/delivery-services/export?what=carriers&enc=utf8\">配送会社 CSV（UTF-8）</a> / <a href=\"/settings/delivery-services/export?what=carriers&enc=sjis\">配送会社 CSV（Shift_JIS）</a> / <a href=\"/settings/delivery-services/export?what=services&enc=utf8\">配送サービス CSV（UTF-8）</a> / <a href=\"/settings/delivery-services/export?what=services&enc=sjis\">配送サービス CSV（Shift_JIS）</a></p><h2 id=\"carriers-heading\">配送会社</h2><p class=\"muted\">各モールで使う配送会社コード: 楽天は 1000〜1031、Amazon は CarrierCode（一覧にない会社は Other）、Interpark は delvEntrNo（169167 = 기타）、ショップサーブは会社名。</p><div class=\"table-wrap\"><table id=\"carriers\"><thead><tr><th scope=\"col\">配送会社名</th><th scope=\"col\">楽天コード</th><th scope=\"col\">Amazonコード</th><th scope=\"col\">Interparkコード</th><th scope=\"col\">Shopserve配送会社</th><th scope=\"col\">無効</th>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p>出力: <a href=\"/settings/delivery-services/export?what=carriers&enc=utf8\">配送会社 CSV（UTF-8）</a> / <a href=\"/settings/delivery-services/export?what=carriers&enc=sjis\">配送会社 CSV（Shift_JIS）</a> / <a href=\"/settings/delivery-services/export?what=services&enc=utf8\">配送サービス CSV（UTF-8）</a> / <a href=\"/settings/delivery-services/export?what=services&enc=sjis\">配送サービス CSV（Shift_JIS）</a> / <a href=\"/settings/delivery-services/export?what=mappings&enc=utf8\">配送方法名の対応 CSV（UTF-8）</a> / <a href=\"/settings/delivery-services/export?what=mappings&enc=sjis\">配送方法名の対応 CSV（Shift_JIS）</a></p><h2 id=\"carriers-heading\">配送会社</h2><p class=\"muted\">各モールで使う配送会社コード: 楽天は 1000〜1031、Amazon は CarrierCode（一覧にない会社は Other）、Interpark は delvEntrNo（169167 = 기타）、ショップサーブは会社名。</p><div class=\"table-wrap\"><table id=\"carriers\"><thead><tr><th scope=\"col\">配送会社名</th><th scope=\"col\">楽天コード</th><th scope=\"col\">Amazonコード</th><th scope=\"col\">Interparkコード</th><th scope=\"col\">Shopserve配送会社</th><th scope=\"col\">無効</th>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1419,7 +1419,7 @@ func Payments(d PaymentsData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<p class=\"muted\">種別で入金の扱いが決まります: 前払い・クレジットカード・その他はチャネルが入金済みにした時点、後払いは与信OKで入金済み、代引きはお届け時の支払いです。</p><p>出力: <a href=\"/settings/payment-methods/export?enc=utf8\">CSV（UTF-8）</a> / <a href=\"/settings/payment-methods/export?enc=sjis\">CSV（Shift_JIS）</a></p><div class=\"table-wrap\"><table id=\"payment-methods\"><thead><tr><th scope=\"col\">支払方法名</th><th scope=\"col\">種別</th><th scope=\"col\">無効</th>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<p class=\"muted\">種別で入金の扱いが決まります: 前払い・クレジットカード・その他はチャネルが入金済みにした時点、後払いは与信OKで入金済み、代引きはお届け時の支払いです。</p><p>出力: <a href=\"/settings/payment-methods/export?enc=utf8\">支払方法 CSV（UTF-8）</a> / <a href=\"/settings/payment-methods/export?enc=sjis\">支払方法 CSV（Shift_JIS）</a> / <a href=\"/settings/payment-methods/export?what=mappings&enc=utf8\">チャネルとの対応 CSV（UTF-8）</a> / <a href=\"/settings/payment-methods/export?what=mappings&enc=sjis\">チャネルとの対応 CSV（Shift_JIS）</a></p><div class=\"table-wrap\"><table id=\"payment-methods\"><thead><tr><th scope=\"col\">支払方法名</th><th scope=\"col\">種別</th><th scope=\"col\">無効</th>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
