@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is everything read from the environment.
@@ -20,6 +21,9 @@ type Config struct {
 	AdminPassword string // RENKEI_ADMIN_PASSWORD
 	CookieSecure  bool   // RENKEI_COOKIE_SECURE
 	Sandbox       bool   // RENKEI_SANDBOX
+
+	PreviousSecretKeys []string      // RENKEI_SECRET_KEY_PREVIOUS (connections.go)
+	APILogRetention    time.Duration // RENKEI_APILOG_RETENTION_DAYS (connections.go)
 }
 
 const (
@@ -46,6 +50,10 @@ func loadConfig(getenv func(string) string, logger *slog.Logger) (Config, error)
 		return c, err
 	}
 	if c.Sandbox, err = parseBool("RENKEI_SANDBOX", getenv("RENKEI_SANDBOX")); err != nil {
+		return c, err
+	}
+	c.PreviousSecretKeys = previousSecretKeys(getenv)
+	if c.APILogRetention, err = apiLogRetention(getenv); err != nil {
 		return c, err
 	}
 	if k := getenv("RENKEI_SECRET_KEY"); k != "" {

@@ -5,6 +5,7 @@
 //	renkei migrate                                  apply the database migrations
 //	renkei user add --name NAME --role admin|operator   add a user; password on stdin
 //	renkei sandbox                                  run the marketplace sandbox alone
+//	renkei rotate-key                               re-seal stored credentials with a new RENKEI_SECRET_KEY
 //
 // Configuration comes from the environment only (see config.go and the
 // README).
@@ -35,6 +36,8 @@ const usage = `usage:
   renkei migrate                                      apply the database migrations
   renkei user add --name NAME --role admin|operator   add a user (password on stdin)
   renkei sandbox                                      run the marketplace sandbox alone
+  renkei rotate-key                                   re-seal stored credentials with RENKEI_SECRET_KEY
+                                                      (old key in RENKEI_SECRET_KEY_PREVIOUS)
 `
 
 func main() {
@@ -87,6 +90,12 @@ func run(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		return runSandbox(ctx, cfg, logger, args)
+	case "rotate-key":
+		cfg, err := loadConfig(e.getenv, logger)
+		if err != nil {
+			return err
+		}
+		return rotateKey(ctx, cfg, logger, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

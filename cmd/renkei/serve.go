@@ -56,6 +56,12 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		}
 	}()
 
+	box, err := secretBox(cfg)
+	if err != nil {
+		return err
+	}
+	go purgeAPILogs(ctx, st, cfg.APILogRetention, logger)
+
 	mux := http.NewServeMux()
 	mux.Handle("/", handlers.New(handlers.Deps{
 		DB:           db,
@@ -63,6 +69,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		Logger:       logger,
 		SecretKey:    cfg.SecretKey,
 		CookieSecure: cfg.CookieSecure,
+		Secrets:      box,
 	}))
 	if cfg.Sandbox {
 		if err := mountSandbox(mux, cfg, logger); err != nil {
