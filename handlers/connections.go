@@ -331,6 +331,9 @@ func (h *handler) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrConnectionHasOpenOrders):
 		h.flash(w, r, "error", fmt.Sprintf("「%s」には未出荷の出荷指示があるため削除できません。連携を止めるには「無効にする」を使ってください。", c.ChannelName))
 		redirect(w, r, back)
+	case errors.Is(err, store.ErrConnectionHasShipOrders):
+		h.flash(w, r, "error", fmt.Sprintf("「%s」には出荷指示の履歴があるため削除できません。連携を止めるには「無効にする」を使ってください。", c.ChannelName))
+		redirect(w, r, back)
 	case errors.Is(err, store.ErrNotFound):
 		h.notFound(w, r)
 	case err != nil:

@@ -129,6 +129,9 @@ func (h *handler) deleteShipFrom(w http.ResponseWriter, r *http.Request) {
 	var inUse *store.ShipFromInUseError
 	err := h.Store.DeleteShipFrom(r.Context(), s.ID)
 	switch {
+	case errors.As(err, &inUse) && len(inUse.Channels) == 0:
+		h.flash(w, r, "error", fmt.Sprintf("発送元「%s」は出荷指示で使われているため削除できません。", s.Name))
+		redirect(w, r, back)
 	case errors.As(err, &inUse):
 		h.flash(w, r, "error", fmt.Sprintf("発送元「%s」はAPI接続設定（%s）で使われているため削除できません。先にそちらの発送元を変更してください。",
 			s.Name, strings.Join(inUse.Channels, "、")))

@@ -25,6 +25,10 @@ var ErrShipFromMissing = errors.New("store: ship-from does not exist")
 // channel still has ship orders in progress; disable it instead.
 var ErrConnectionHasOpenOrders = errors.New("store: connection has open ship orders")
 
+// ErrConnectionHasShipOrders is returned when deleting a connection whose
+// channel has only finished ship orders, which still reference it.
+var ErrConnectionHasShipOrders = errors.New("store: connection has ship orders")
+
 const connectionColumns = `id, channel_name, marketplace, enabled, base_url, ship_from_id,
 	auto_import, auto_confirm, auto_ship_instruction, auto_stock_sync, params, payment_statuses,
 	last_test_at, last_test_ok, last_test_message, credential_expires_at, created_at, updated_at`
@@ -216,17 +220,20 @@ func (s *Store) SetConnectionEnabled(ctx context.Context, id int64, enabled bool
 	return nil
 }
 
-// OpenShipOrderCount counts the channel's ship orders still in progress.
-// Ship orders are not stored yet, so there are none; when their table
-// lands this becomes a count of the connection's orders whose status is
-// before 出荷済み (and not cancelled), and DeleteConnection refuses those.
+// OpenShipOrderCount counts the channel's ship orders still in progress
+// (not shipped, cancelled or returned).
 func (s *Store) OpenShipOrderCount(ctx context.Context, connID int64) (int, error) {
-	return 0, nil
+	var n int
+	err := s.db.GetContext(ctx, &n, `
+		SELECT count(*) FROM ship_orders
+		WHERE connection_id = $1 AND status NOT IN ('shipped', 'cancelled', 'returned')`, connID)
+	return n, err
 }
 
 // DeleteConnection removes a connection and its secrets; its API log rows
 // stay with the channel name. Refused with ErrConnectionHasOpenOrders while
-// the channel has open ship orders.
+// the channel has open ship orders, and with ErrConnectionHasShipOrders
+// while finished ones still reference it (their history must stay whole).
 func (s *Store) DeleteConnection(ctx context.Context, id int64) error {
 	n, err := s.OpenShipOrderCount(ctx, id)
 	if err != nil {
@@ -236,6 +243,10 @@ func (s *Store) DeleteConnection(ctx context.Context, id int64) error {
 		return ErrConnectionHasOpenOrders
 	}
 	res, err := s.db.ExecContext(ctx, `DELETE FROM connections WHERE id = $1`, id)
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code == "23503" { // foreign_key_violation
+		return ErrConnectionHasShipOrders
+	}
 	if err != nil {
 		return fmt.Errorf("store: delete connection %d: %w", id, err)
 	}

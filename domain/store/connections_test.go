@@ -299,3 +299,35 @@ func TestShipFromCRUD(t *testing.T) {
 		t.Errorf("OneLine = %s", a.OneLine())
 	}
 }
+
+func TestDeleteConnectionRefusedWhileShipOrdersExist(t *testing.T) {
+	db := testdb.New(t)
+	st := store.New(db)
+	ctx := context.Background()
+	box := mustBox(t, testKey)
+	sf := mustShipFrom(t, st, "本社倉庫")
+	c := newConnection(domain.MarketplaceRakuten, "楽天", sf.ID)
+	if err := st.CreateConnection(ctx, box, c); err != nil {
+		t.Fatal(err)
+	}
+	var orderID int64
+	if err := db.Get(&orderID, `INSERT INTO ship_orders (connection_id, marketplace, channel_order_no, status, api_status, payment_status, ordered_at)
+		VALUES ($1, 'rakuten', '400001-20260301-0000001', 'ready', 'unlinked', 'paid', now()) RETURNING id`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.OpenShipOrderCount(ctx, c.ID); err != nil || n != 1 {
+		t.Errorf("open ship orders = %d, %v", n, err)
+	}
+	if err := st.DeleteConnection(ctx, c.ID); !errors.Is(err, store.ErrConnectionHasOpenOrders) {
+		t.Errorf("delete with an open order: %v", err)
+	}
+	if _, err := db.Exec(`UPDATE ship_orders SET status = 'shipped' WHERE id = $1`, orderID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteConnection(ctx, c.ID); !errors.Is(err, store.ErrConnectionHasShipOrders) {
+		t.Errorf("delete with a shipped order: %v", err)
+	}
+	if _, err := st.Connection(ctx, box, c.ID); err != nil {
+		t.Errorf("connection gone after a refused delete: %v", err)
+	}
+}
