@@ -27,12 +27,15 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -165,6 +168,7 @@ func template(t testing.TB) string {
 	t.Helper()
 	admin(t)
 	tmplOnce.Do(func() {
+		sweepOrphans()
 		name := newName("tmpl_")
 		if err := createDB(name, ""); err != nil {
 			tmplErr = fmt.Errorf("create the template database: %w", err)
@@ -190,6 +194,48 @@ func template(t testing.TB) string {
 		t.Fatalf("testdb: %v", tmplErr)
 	}
 	return tmplName
+}
+
+// sweepOrphans drops databases left by test processes of this machine that
+// died before cleaning up (a panic skips Main and t.Cleanup). Names carry
+// the creating process id; only a local server is swept, since a process
+// id means nothing for databases made from another machine.
+func sweepOrphans() {
+	u, err := url.Parse(serverURL())
+	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rows, err := adminDB.QueryContext(ctx, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, Prefix())
+	if err != nil {
+		return
+	}
+	var orphans []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil && orphaned(strings.TrimPrefix(name, Prefix())) {
+			orphans = append(orphans, name)
+		}
+	}
+	rows.Close()
+	for _, name := range orphans {
+		_, _ = adminDB.ExecContext(ctx, `DROP DATABASE IF EXISTS `+quote(name)+` WITH (FORCE)`)
+	}
+}
+
+// orphaned reports whether rest ("tmpl_PID_RUN_N" or "PID_RUN_N") names a
+// database whose creating process is gone.
+func orphaned(rest string) bool {
+	parts := strings.Split(strings.TrimPrefix(rest, "tmpl_"), "_")
+	if len(parts) != 3 {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[0])
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
 func newName(kind string) string {
