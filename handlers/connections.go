@@ -111,7 +111,7 @@ func maskedSecrets(c *domain.Connection) map[string]string {
 // sandboxURL is this app's own sandbox for the marketplace, as the server
 // reaches itself; "" when no sandbox is mounted.
 func (h *handler) sandboxURL(r *http.Request, m domain.Marketplace) string {
-	if h.Sandbox == nil {
+	if h.Sandbox == nil && !h.SandboxMounted {
 		return ""
 	}
 	scheme := "http"

@@ -48,6 +48,9 @@ type Deps struct {
 	// /sandbox/ beside the app (RENKEI_SANDBOX=1, browser tests); the
 	// API接続設定 form then offers its URL as サンドボックス.
 	Sandbox http.Handler
+	// SandboxMounted says the caller serves a sandbox at /sandbox/ on this
+	// host itself (renkei serve with RENKEI_SANDBOX=1); the form offers it.
+	SandboxMounted bool
 	// MarketplaceHTTP is the HTTP client for marketplace calls; nil = default.
 	MarketplaceHTTP *http.Client
 }

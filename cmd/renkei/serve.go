@@ -70,6 +70,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		SecretKey:    cfg.SecretKey,
 		CookieSecure: cfg.CookieSecure,
 		Secrets:      box,
+		// mountSandbox serves it beside the app; API接続設定 offers its URL.
+		SandboxMounted: cfg.Sandbox,
 	}))
 	if cfg.Sandbox {
 		if err := mountSandbox(mux, cfg, logger); err != nil {
