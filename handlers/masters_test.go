@@ -191,6 +191,12 @@ func TestProductEditDisableDelete(t *testing.T) {
 	if res.Doc.Find(`form[action$="/delete"]`).Length() != 0 || !strings.Contains(res.Text("main"), "削除できません") {
 		t.Errorf("delete still offered for a mapped product")
 	}
+	res = app.PostForm(t, app.Admin, loc, url.Values{"sku": {"B-2"}, "name": {"ばなな"}, "type": {"単品"}})
+	res.WantStatus(t, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.Text("#product-errors"), "変更できません") {
+		t.Errorf("SKU change of a used product not refused: %s", res.Text("#product-errors"))
+	}
+	app.PostForm(t, app.Admin, loc, url.Values{"sku": {"B-1"}, "name": {"ばなな 改"}, "type": {"単品"}}).WantRedirect(t, loc)
 	app.PostForm(t, app.Admin, loc+"/disable", nil).WantRedirect(t, loc)
 	if res = app.Get(t, app.Admin, "/products"); strings.Contains(res.Text("#products"), "B-1") {
 		t.Error("disabled product listed by default")

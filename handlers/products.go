@@ -135,7 +135,20 @@ func (h *handler) updateProduct(w http.ResponseWriter, r *http.Request) {
 	if !found {
 		return
 	}
+	oldSKU := p.SKU
 	f, ok := productFromForm(r, p)
+	if ok && p.SKU != oldSKU {
+		// Mappings follow the id, but ship-order lines and channels know the SKU text.
+		inUse, err := h.Store.ProductInUse(r.Context(), p.ID)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		if inUse {
+			f.Errors[domain.LabelSKU] = fmt.Sprintf("商品コード「%s」は対応表や出荷指示で使われているため変更できません。新しい商品を登録し、この商品は無効にしてください。", oldSKU)
+			ok = false
+		}
+	}
 	if ok {
 		err := h.Store.UpdateProduct(r.Context(), p)
 		if errors.Is(err, store.ErrDuplicateSKU) {

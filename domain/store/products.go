@@ -87,10 +87,16 @@ func (s *Store) Product(ctx context.Context, id int64) (*domain.Product, error) 
 	return &p, nil
 }
 
+// productUsedSQL is true when a mapping or a ship-order line refers to the
+// product $1; such a product can only be disabled, never deleted.
+const productUsedSQL = `
+	SELECT EXISTS (SELECT 1 FROM product_mappings WHERE product_id = $1)
+	    OR EXISTS (SELECT 1 FROM ship_order_lines l JOIN products p ON p.sku = l.sku WHERE p.id = $1)`
+
 // ProductInUse reports whether anything refers to the product.
 func (s *Store) ProductInUse(ctx context.Context, id int64) (bool, error) {
 	var used bool
-	err := s.db.GetContext(ctx, &used, `SELECT EXISTS (SELECT 1 FROM product_mappings WHERE product_id = $1)`, id)
+	err := s.db.GetContext(ctx, &used, productUsedSQL, id)
 	return used, err
 }
 
@@ -126,8 +132,10 @@ func (s *Store) UpdateProduct(ctx context.Context, p *domain.Product) error {
 }
 
 // DeleteProduct removes a product nothing refers to; otherwise ErrProductInUse.
+// Ship-order lines name the SKU as text (no foreign key), so they are
+// checked here; mappings are also guarded by their RESTRICT key.
 func (s *Store) DeleteProduct(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM products WHERE id = $1`, id)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM products WHERE id = $1 AND NOT (`+productUsedSQL+`)`, id)
 	var pe *pq.Error
 	if errors.As(err, &pe) && pe.Code == "23503" {
 		return ErrProductInUse
@@ -136,7 +144,10 @@ func (s *Store) DeleteProduct(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete product %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		if _, err := s.Product(ctx, id); err != nil {
+			return err // ErrNotFound
+		}
+		return ErrProductInUse
 	}
 	return nil
 }

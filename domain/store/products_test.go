@@ -205,3 +205,34 @@ func TestProductCRUDAndInUse(t *testing.T) {
 		t.Errorf("delete unused product: %v", err)
 	}
 }
+
+// A product named by a ship-order line (SKU as text, no foreign key) is
+// used too: it can be disabled but not deleted.
+func TestProductOnShipOrderLineIsInUse(t *testing.T) {
+	st := store.New(testdb.New(t))
+	ctx := context.Background()
+	p := &domain.Product{SKU: "SHIP-1", Name: "出荷済みの商品"}
+	if err := st.CreateProduct(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.DB().Exec(`
+		WITH sf AS (INSERT INTO ship_froms (name, postal_code, prefecture, address, phone)
+		            VALUES ('倉庫', '100-0001', '東京都', '千代田区1-1', '03-0000-0000') RETURNING id),
+		     c AS (INSERT INTO connections (channel_name, marketplace, base_url, ship_from_id)
+		           SELECT '楽天', 'rakuten', 'http://127.0.0.1', id FROM sf RETURNING id),
+		     o AS (INSERT INTO ship_orders (connection_id, marketplace, channel_order_no, status, api_status, payment_status, ordered_at)
+		           SELECT id, 'rakuten', 'R-1', 'ready', 'unlinked', 'paid', now() FROM c RETURNING id)
+		INSERT INTO ship_order_lines (ship_order_id, line_no, sku, quantity) SELECT id, 1, 'SHIP-1', 1 FROM o`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used, err := st.ProductInUse(ctx, p.ID); err != nil || !used {
+		t.Errorf("in use = %v, %v", used, err)
+	}
+	if err := st.DeleteProduct(ctx, p.ID); !errors.Is(err, store.ErrProductInUse) {
+		t.Errorf("delete: err = %v, want ErrProductInUse", err)
+	}
+	if err := st.DeleteProduct(ctx, p.ID+1000); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("delete missing: err = %v", err)
+	}
+}
