@@ -9,6 +9,8 @@ DEVENV := $(GO) run ./cmd/devenv
 # Add yours here, e.g. FUZZ_TARGETS += ./domain/upload:FuzzDecode
 FUZZ_TARGETS :=
 FUZZ_TARGETS += ./marketplace/amazon:FuzzParseOrders
+FUZZ_TARGETS += ./marketplace/rakuten:FuzzParseGetOrder
+FUZZ_TARGETS += ./marketplace/rakuten:FuzzParseSearchOrder
 FUZZTIME     ?= 10s
 
 .PHONY: build run test test-steps vet templ-check gotest fuzz bench
@@ -19,7 +21,7 @@ build:
 # devenv finds or starts PostgreSQL and sets DATABASE_URL (see cmd/devenv).
 run: build
 	@echo "Renkei: http://$${RENKEI_ADDR:-127.0.0.1:8080}/ — log in as admin with RENKEI_ADMIN_PASSWORD, or the password logged on first start."
-	$(DEVENV) run -- ./bin/renkei serve
+	RENKEI_SANDBOX=$${RENKEI_SANDBOX:-1} $(DEVENV) run -- ./bin/renkei serve
 
 # devenv finds or starts PostgreSQL, installs Chromium when missing, runs the
 # steps, then drops the test databases and stops what it started.

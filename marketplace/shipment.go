@@ -65,8 +65,8 @@ type PushReceipt struct {
 	// RequestIDs lists every request when the adapter had to split the
 	// push (Rakuten: 100 orders a request); RequestID is the first.
 	RequestIDs []string
-	Pending   bool
-	Results   []ItemResult
+	Pending    bool
+	Results    []ItemResult
 }
 
 // PushOutcome is the polled result of an asynchronous push. Done is false

@@ -146,7 +146,7 @@ func TestVerifiedProtocolFacts(t *testing.T) {
 				"OrderModelList.0.SettlementModel.settlementMethodCode": "*", "OrderModelList.0.DeliveryModel.deliveryName": "*",
 				"OrderModelList.0.PackageModelList.0.basketId": "*", "OrderModelList.0.PackageModelList.0.SenderModel.prefecture": "*",
 				"OrderModelList.0.PackageModelList.0.ItemModelList.0.manageNumber": "*", "OrderModelList.0.PackageModelList.0.ItemModelList.0.units": "*",
-				"OrderModelList.0.PackageModelList.0.ItemModelList.0.SkuModelList.0.variantId": "*",
+				"OrderModelList.0.PackageModelList.0.ItemModelList.0.SkuModelList.0.variantId":            "*",
 				"OrderModelList.0.PackageModelList.0.ItemModelList.0.SkuModelList.0.merchantDefinedSkuId": "*",
 				"OrderModelList.0.requestPrice": "*", "OrderModelList.0.TaxSummaryModelList.0.taxRate": "*", "version": 7.0,
 				"MessageModelList.0.messageCode": "ORDER_EXT_API_GET_ORDER_INFO_101"}},
