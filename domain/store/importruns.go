@@ -270,16 +270,17 @@ func (t *ImportTx) DropUnshipped(ctx context.Context, connID int64, nos []string
 	return err
 }
 
-// CompleteWindow adds the window's counts to the run, counts the window as
-// done and, for diff runs, moves the connection's cursor, all in the
-// window's transaction.
+// AddCounts adds a batch's counts to the run (a window's earlier pages).
+func (t *ImportTx) AddCounts(ctx context.Context, runID int64, c domain.ImportCounts) error {
+	return t.addCounts(ctx, runID, c, 0)
+}
+
+// CompleteWindow adds the window's last counts to the run, counts the
+// window as done and, for diff runs, moves the connection's cursor (never
+// backwards), all in the transaction of the window's last orders.
 func (t *ImportTx) CompleteWindow(ctx context.Context, runID, connID int64, c domain.ImportCounts, cursor *time.Time) error {
-	if _, err := t.tx.ExecContext(ctx, `
-		UPDATE import_runs SET windows_done = windows_done + 1, fetched = fetched + $2, created = created + $3,
-			updated = updated + $4, unchanged = unchanged + $5, unshipped = unshipped + $6, skipped = skipped + $7,
-			held = held + $8, errors = errors + $9, heartbeat_at = now()
-		WHERE id = $1`, runID, c.Fetched, c.Created, c.Updated, c.Unchanged, c.Unshipped, c.Skipped, c.Held, c.Errors); err != nil {
-		return fmt.Errorf("store: complete window: %w", err)
+	if err := t.addCounts(ctx, runID, c, 1); err != nil {
+		return err
 	}
 	if cursor == nil {
 		return nil
@@ -289,6 +290,20 @@ func (t *ImportTx) CompleteWindow(ctx context.Context, runID, connID int64, c do
 		ON CONFLICT (connection_id) DO UPDATE SET cursor_at = GREATEST(order_import_states.cursor_at, EXCLUDED.cursor_at), updated_at = now()`,
 		connID, *cursor)
 	return err
+}
+
+func (t *ImportTx) addCounts(ctx context.Context, runID int64, c domain.ImportCounts, windows int) error {
+	if runID == 0 {
+		return nil // re-evaluation belongs to no run
+	}
+	if _, err := t.tx.ExecContext(ctx, `
+		UPDATE import_runs SET windows_done = windows_done + $10, fetched = fetched + $2, created = created + $3,
+			updated = updated + $4, unchanged = unchanged + $5, unshipped = unshipped + $6, skipped = skipped + $7,
+			held = held + $8, errors = errors + $9, heartbeat_at = now()
+		WHERE id = $1`, runID, c.Fetched, c.Created, c.Updated, c.Unchanged, c.Unshipped, c.Skipped, c.Held, c.Errors, windows); err != nil {
+		return fmt.Errorf("store: import run counts: %w", err)
+	}
+	return nil
 }
 
 // SkippedOrders lists a connection's open skips, newest first (0 = all connections).
