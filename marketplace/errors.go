@@ -187,7 +187,11 @@ func (e *Error) OperatorMessage() string {
 	}
 	switch e.Kind {
 	case AuthFailed:
-		return fmt.Sprintf("%sの認証に失敗しました%s。API接続設定の%sが正しいか確認してください。（%s）", mp, detail, credentialName(e.Marketplace), call)
+		hint := ""
+		if e.Marketplace == Rakuten {
+			hint = "ライセンスキーは90日ごとに再発行が必要です。"
+		}
+		return fmt.Sprintf("%sの認証に失敗しました%s。API接続設定の%sが正しいか確認してください。%s（%s）", mp, detail, credentialName(e.Marketplace), hint, call)
 	case CredentialExpired:
 		what := "認証情報"
 		if e.Marketplace == Rakuten {

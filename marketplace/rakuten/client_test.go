@@ -457,3 +457,36 @@ func TestAuthHeader(t *testing.T) {
 		t.Fatal("errors.Is by kind")
 	}
 }
+
+// TestHitCapHalvesTheWindow: RMS reaches only 15,000 hits per search, so a
+// busier window is halved until every order is reachable.
+func TestHitCapHalvesTheWindow(t *testing.T) {
+	const n = 15500
+	e := newEnv(t, 0)
+	e.sim.NewShop(rakutensim.ShopOptions{ID: "400005", Orders: n, Span: 24 * time.Hour})
+	creds, _ := e.sim.ShopCreds("400005")
+	c := e.client(func(c *rakuten.Config) { c.ServiceSecret, c.LicenseKey = creds.ServiceSecret, creds.LicenseKey })
+	seen := map[string]bool{}
+	windows := 0
+	err := c.SearchOrders(ctx, lastDays(2), func(b marketplace.OrderBatch) error {
+		for _, o := range b.Orders {
+			seen[o.Number] = true
+		}
+		if b.WindowDone {
+			windows++
+			if b.Truncated {
+				t.Errorf("window %v reported truncated", b.Window)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != n {
+		t.Fatalf("reached %d of %d orders", len(seen), n)
+	}
+	if windows < 2 {
+		t.Fatalf("%d windows: the over-cap window was not split", windows)
+	}
+}

@@ -194,10 +194,18 @@ func (s *Server) Credentials(base string) map[string]any {
 	// "not simulated" from "forgotten".
 	for _, key := range []string{marketplace.Rakuten, marketplace.Amazon, marketplace.Futureshop, marketplace.Shopserve, marketplace.Interpark} {
 		if _, ok := out[key]; !ok {
-			out[key] = map[string]any{"simulated": false, "note": "このモールのシミュレーターはまだありません"}
+			out[key] = map[string]any{"simulated": false, "note": "このモールのシミュレーターはまだありません", "production_base_url": productionURL[key]}
 		}
 	}
 	return out
+}
+
+// productionURL is what ../shared/marketplaces says about the real APIs of
+// marketplaces not simulated yet.
+var productionURL = map[string]string{
+	marketplace.Futureshop: "https://{apiDomain}",
+	marketplace.Shopserve:  "https://management.api.shopserve.jp/v2",
+	marketplace.Interpark:  "https://joinapi.interpark.com/order/OrderClmAPI.do",
 }
 
 func (s *Server) credentials(w http.ResponseWriter, r *http.Request) {
