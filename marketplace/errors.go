@@ -213,7 +213,11 @@ func (e *Error) OperatorMessage() string {
 		if e.RetryAfter > 0 {
 			wait = fmt.Sprintf("約%d秒後に", int(e.RetryAfter.Round(time.Second)/time.Second))
 		}
-		return fmt.Sprintf("%sのアクセス制限にかかりました（%s）%s。%s自動で再実行します。続く場合は実行間隔を広げてください。", mp, call, detail, wait)
+		if wait == "" {
+			wait = "しばらく待ってから"
+		}
+		// By the time an operator sees this, the automatic retries are spent.
+		return fmt.Sprintf("%sのアクセス制限にかかりました（%s）%s。%s再実行してください。続く場合は連携ロボットの実行間隔を広げてください。", mp, call, detail, wait)
 	case Maintenance:
 		return fmt.Sprintf("%sはメンテナンス中です（%s）%s。メンテナンス終了後に再実行してください。", mp, call, detail)
 	case InvalidRequest:

@@ -111,8 +111,8 @@ type OrderStatus struct {
 type OrderQuery struct {
 	Window   Window
 	DateKind DateKind
-	// Statuses are marketplace status codes to include; empty means the
-	// adapter's default for import.
+	// Statuses are marketplace status codes to include ("300"); empty
+	// means every status.
 	Statuses []string
 	// PageSize overrides the adapter's page size (0 = the marketplace maximum).
 	PageSize int
