@@ -44,6 +44,7 @@ pre{background:#f4f4f4;padding:.5rem;overflow:auto}fieldset{margin:.5rem 0}table
 {{$sim := .Name}}
 {{range .Shops}}
 <h3>ショップ {{.Shop}}</h3>
+{{if .Stats}}<table><tbody>{{range .Stats}}<tr><th scope="row">{{.Label}}</th><td>{{.Value}}</td></tr>{{end}}</tbody></table>{{end}}
 <form method="post" action="/sandbox/control/orders">
  <input type="hidden" name="sim" value="{{$sim}}"><input type="hidden" name="shop" value="{{.Shop}}">
  <label for="orders-{{$sim}}-{{.Shop}}">追加する注文数</label>
@@ -72,6 +73,7 @@ pre{background:#f4f4f4;padding:.5rem;overflow:auto}fieldset{margin:.5rem 0}table
 type pageShop struct {
 	Shop   string
 	Faults []kit.Fault
+	Stats  []kit.Stat
 }
 
 type pageSim struct {
@@ -95,7 +97,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		ps := pageSim{Name: sim.Name(), Creds: sim.Credentials(base + "/sandbox/" + sim.Name()),
 			Factor: sim.Limits().Factor(), Allowed: sim.Limits().Allowed(), Rejected: sim.Limits().Rejected()}
 		for _, shop := range sim.Shops() {
-			ps.Shops = append(ps.Shops, pageShop{Shop: shop, Faults: sim.Faults().List(shop)})
+			p := pageShop{Shop: shop, Faults: sim.Faults().List(shop)}
+			if sr, ok := sim.(StatsReporter); ok {
+				p.Stats = sr.Stats(shop)
+			}
+			ps.Shops = append(ps.Shops, p)
 		}
 		data.Sims = append(data.Sims, ps)
 	}

@@ -34,6 +34,12 @@ type Simulator interface {
 	Limits() *kit.RateLimits
 }
 
+// StatsReporter is optionally implemented by a simulator to show, per
+// shop, what it holds and what it received (orders, shipments, stock).
+type StatsReporter interface {
+	Stats(shop string) []kit.Stat
+}
+
 // Factory builds a simulator from the shared environment.
 type Factory func(env kit.Env) Simulator
 

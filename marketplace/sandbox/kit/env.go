@@ -8,3 +8,9 @@ type Env struct {
 	// RateFactor scales every published limit; <= 0 switches limits off.
 	RateFactor float64
 }
+
+// Stat is one figure a simulator shows per shop on the sandbox page.
+type Stat struct {
+	Label string
+	Value int
+}

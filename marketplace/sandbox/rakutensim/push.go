@@ -328,3 +328,28 @@ func (s *Sim) Settle() {
 		sh.settle(now)
 	}
 }
+
+// Stats implements sandbox.StatsReporter for the sandbox page.
+func (s *Sim) Stats(shopID string) []kit.Stat {
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[shopID]
+	if sh == nil {
+		return nil
+	}
+	sh.settle(now)
+	pending := 0
+	for _, a := range sh.async {
+		if !a.done {
+			pending++
+		}
+	}
+	return []kit.Stat{
+		{Label: "注文数", Value: len(sh.orders)},
+		{Label: "受信した出荷実績（注文）", Value: len(sh.received)},
+		{Label: "処理待ちの非同期リクエスト", Value: pending},
+		{Label: "在庫データ（SKU）", Value: len(sh.stock)},
+		{Label: "在庫更新の呼び出し", Value: sh.stockCalls},
+	}
+}
