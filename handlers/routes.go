@@ -65,6 +65,15 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /settings/ship-froms/{id}", h.requireAdmin(h.updateShipFrom))
 	mux.Handle("POST /settings/ship-froms/{id}/delete", h.requireAdmin(h.deleteShipFrom))
 
+	// 出荷指示取込 and 出荷リスト (shiporders*.go)
+	mux.HandleFunc("GET /ship-orders", h.shipOrdersPage)
+	mux.HandleFunc("POST /ship-orders/bulk", h.bulkShipOrders)
+	mux.HandleFunc("GET /ship-orders/import", h.importPage)
+	mux.HandleFunc("POST /ship-orders/import", h.startImport)
+	mux.HandleFunc("POST /ship-orders/import/reevaluate", h.reevaluateImport)
+	mux.HandleFunc("GET /ship-orders/import/runs/{id}", h.importRunPage)
+	mux.HandleFunc("GET /ship-orders/{id}", h.shipOrderPage)
+
 	// APIログ (apilogs.go)
 	mux.HandleFunc("GET /api-logs", h.apiLogsPage)
 	mux.HandleFunc("GET /api-logs/{id}", h.apiLogPage)

@@ -17,8 +17,8 @@ type NavItem struct {
 var Nav = []NavItem{
 	{Label: "ダッシュボード", Path: "/", Ready: true},
 	{Label: "出荷指示", Children: []NavItem{
-		{Label: "出荷リスト", Path: "/ship-orders", Ready: false},
-		{Label: "出荷指示取込", Path: "/ship-orders/import", Ready: false},
+		{Label: "出荷リスト", Path: "/ship-orders", Ready: true},
+		{Label: "出荷指示取込", Path: "/ship-orders/import", Ready: true},
 	}},
 	{Label: "在庫", Path: "/stock", Ready: false},
 	{Label: "商品", Children: []NavItem{
