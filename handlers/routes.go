@@ -74,6 +74,19 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ship-orders/import/runs/{id}", h.importRunPage)
 	mux.HandleFunc("GET /ship-orders/{id}", h.shipOrderPage)
 
+	// ロボット > 変換ロボット, 処理ロボット (importmappings.go, rules.go); changes are admin-only.
+	mux.HandleFunc("GET /import-mappings", h.importMappingsPage)
+	mux.HandleFunc("GET /import-mappings/{id}", h.importMappingPage)
+	mux.Handle("POST /import-mappings/{id}", h.requireAdmin(h.saveImportMapping))
+	mux.Handle("POST /import-mappings/{id}/copy", h.requireAdmin(h.copyImportMapping))
+	mux.Handle("POST /import-mappings/{id}/use", h.requireAdmin(h.useImportMapping))
+	mux.HandleFunc("GET /rules", h.rulesPage)
+	mux.Handle("GET /rules/new", h.requireAdmin(h.newRule))
+	mux.Handle("POST /rules", h.requireAdmin(h.createRule))
+	mux.HandleFunc("GET /rules/{id}", h.rulePage)
+	mux.HandleFunc("POST /rules/{id}", h.updateRule) // operators may only preview
+	mux.Handle("POST /rules/{id}/delete", h.requireAdmin(h.deleteRule))
+
 	// APIログ (apilogs.go)
 	mux.HandleFunc("GET /api-logs", h.apiLogsPage)
 	mux.HandleFunc("GET /api-logs/{id}", h.apiLogPage)

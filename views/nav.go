@@ -27,8 +27,8 @@ var Nav = []NavItem{
 		{Label: "外部商品対応表", Path: "/product-mappings", Ready: true},
 	}},
 	{Label: "ロボット", Children: []NavItem{
-		{Label: "変換ロボット", Path: "/import-mappings", Ready: false},
-		{Label: "処理ロボット", Path: "/rules", Ready: false},
+		{Label: "変換ロボット", Path: "/import-mappings", Ready: true},
+		{Label: "処理ロボット", Path: "/rules", Ready: true},
 		{Label: "連携ロボット", Path: "/sync-jobs", Ready: false},
 	}},
 	{Label: "設定", Children: []NavItem{

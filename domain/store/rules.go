@@ -210,3 +210,11 @@ func ruleEnv(ctx context.Context, q sqlx.QueryerContext, orders []domain.ShipOrd
 	}
 	return env, nil
 }
+
+// PreviewOrders are the current ship orders a rule's dry run looks at: the
+// ones still before shipping (保留〜出荷待ち) that came in through the given
+// conversion robots, newest first.
+func (s *Store) PreviewOrders(ctx context.Context, mappingIDs []int64, limit int) ([]domain.ShipOrder, error) {
+	return loadShipOrders(ctx, s.db, `o.status IN ('hold', 'awaiting_payment', 'ready') AND o.import_mapping_id = ANY($1)
+		ORDER BY o.ordered_at DESC, o.id DESC LIMIT $2`, pq.Array(mappingIDs), limit)
+}
