@@ -17,6 +17,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/handlers"
 	"github.com/renkei-oss/renkei/jobs"
+	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/migrations"
 )
 
@@ -37,10 +38,16 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		return err
 	}
 
-	// Linkage robots (連携ロボット). No action is registered yet, so robots
-	// that exist fail with a message instead of running; the import and the
-	// other actions register themselves here as they land.
-	robots, err := jobs.New(db, jobs.NewRegistry(), jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
+	// Linkage robots (連携ロボット). Robots whose action is not registered
+	// fail with a message instead of running; each action registers here as
+	// it lands.
+	box, err := secretBox(cfg)
+	if err != nil {
+		return err
+	}
+	registry := jobs.NewRegistry()
+	registry.Register(domain.ActionOrderImport, orderimport.NewAction(st, box, logger))
+	robots, err := jobs.New(db, registry, jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -56,10 +63,6 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		}
 	}()
 
-	box, err := secretBox(cfg)
-	if err != nil {
-		return err
-	}
 	go purgeAPILogs(ctx, st, cfg.APILogRetention, logger)
 
 	mux := http.NewServeMux()

@@ -1,0 +1,49 @@
+package orderimport
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/renkei-oss/renkei/domain"
+	"github.com/renkei-oss/renkei/domain/secretbox"
+	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/jobs"
+)
+
+// Action is the linkage robots' 出荷指示取得(差分): the same import as the
+// 「API連携登録」 button, in diff mode, for the robot's connection.
+type Action struct {
+	Runner *Runner
+	// Secrets opens the connection's stored credentials.
+	Secrets *secretbox.Box
+}
+
+// NewAction builds the scheduled import on st with the default clients.
+func NewAction(st *store.Store, box *secretbox.Box, logger *slog.Logger) *Action {
+	return &Action{Secrets: box, Runner: &Runner{Store: st, Searcher: Searchers(ClientOptions{}), Logger: logger}}
+}
+
+var _ jobs.Action = (*Action)(nil)
+
+// Run imports the robot's connection. A run interrupted by shutdown leaves
+// its import run cancelled; the next tick resumes it (Runner.Prepare).
+func (a *Action) Run(ctx context.Context, run *jobs.Run) (domain.SyncCounts, error) {
+	conn, err := a.Runner.Store.Connection(ctx, a.Secrets, run.Job.ConnectionID)
+	if err != nil {
+		return domain.SyncCounts{}, fmt.Errorf("販売チャネル（ID %d）を読み込めませんでした。API接続設定を確認してください。", run.Job.ConnectionID)
+	}
+	if !conn.Enabled {
+		return domain.SyncCounts{}, fmt.Errorf("販売チャネル「%s」は無効です。API接続設定で有効にしてください。", conn.ChannelName)
+	}
+	res, err := a.Runner.Run(ctx, conn, domain.ImportRequest{Mode: domain.ImportDiff}, "連携ロボット「"+run.Job.Name+"」")
+	c := res.Counts
+	counts := domain.SyncCounts{Fetched: c.Fetched, Created: c.Created, Skipped: c.Skipped, Failed: c.Errors}
+	if err == ErrAlreadyRunning {
+		return counts, nil // the running import covers this tick
+	}
+	if err != nil {
+		return counts, fmt.Errorf("%s", operatorMessage(err))
+	}
+	return counts, nil
+}
