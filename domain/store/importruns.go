@@ -173,9 +173,17 @@ type ImportTx struct {
 	tx *sqlx.Tx
 }
 
-// InImportTx runs fn in one transaction.
+// InImportTx runs fn in one transaction. It commits without waiting for
+// the WAL flush: a crash can lose only the last windows' transactions, and
+// those lose their rows and their cursor together, so the next run fetches
+// them again; exactly once does not depend on durability here.
 func (s *Store) InImportTx(ctx context.Context, fn func(*ImportTx) error) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(&ImportTx{tx: tx}) })
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+			return err
+		}
+		return fn(&ImportTx{tx: tx})
+	})
 }
 
 // Existing locks and returns the connection's ship orders among nos.
@@ -247,15 +255,21 @@ func (t *ImportTx) ResolveSkips(ctx context.Context, connID int64, nos []string)
 
 // SaveUnshipped keeps Rakuten orders before their target status as 未出荷.
 func (t *ImportTx) SaveUnshipped(ctx context.Context, connID int64, orders []domain.IncomingOrder) error {
-	for _, o := range orders {
-		if _, err := t.tx.ExecContext(ctx, `
-			INSERT INTO unshipped_orders (connection_id, channel_order_no, channel_status, ordered_at, payload)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (connection_id, channel_order_no) DO UPDATE SET channel_status = EXCLUDED.channel_status,
-				payload = EXCLUDED.payload, seen_at = now()`,
-			connID, o.OrderNo, o.Status, o.OrderedAt, mustJSON(o)); err != nil {
-			return fmt.Errorf("store: save unshipped %s: %w", o.OrderNo, err)
-		}
+	if len(orders) == 0 {
+		return nil
+	}
+	nos, sts, ats, payloads := make([]string, len(orders)), make([]string, len(orders)), make([]string, len(orders)), make([]string, len(orders))
+	for i, o := range orders {
+		nos[i], sts[i], ats[i], payloads[i] = o.OrderNo, o.Status, o.OrderedAt.UTC().Format(time.RFC3339Nano), mustJSON(o)
+	}
+	_, err := t.tx.ExecContext(ctx, `
+		INSERT INTO unshipped_orders (connection_id, channel_order_no, channel_status, ordered_at, payload)
+		SELECT $1, no, st, at::timestamptz, p::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(no, st, at, p)
+		ON CONFLICT (connection_id, channel_order_no) DO UPDATE SET channel_status = EXCLUDED.channel_status,
+			payload = EXCLUDED.payload, seen_at = now()`,
+		connID, pq.Array(nos), pq.Array(sts), pq.Array(ats), pq.Array(payloads))
+	if err != nil {
+		return fmt.Errorf("store: save unshipped orders: %w", err)
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ const rateFactor = 1000
 // fixture is a real PostgreSQL database, a sandbox marketplace behind real
 // HTTP, one connection to it and the runner.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	db     *sqlx.DB
 	st     *store.Store
 	clock  *kit.Clock
@@ -49,8 +49,23 @@ type fixture struct {
 
 // newFixture starts a sandbox for m with n orders spread over the 21 days
 // before t0. unmappedPayment is left out of the payment mappings.
-func newFixture(t *testing.T, m domain.Marketplace, n int, unmappedPayment string) *fixture {
+func newFixture(t testing.TB, m domain.Marketplace, n int, unmappedPayment string) *fixture {
 	t.Helper()
+	return newFixtureWith(t, fixtureOptions{marketplace: m, orders: n, unmappedPayment: unmappedPayment, span: 21 * 24 * time.Hour, rateFactor: rateFactor})
+}
+
+// fixtureOptions vary the sandbox for benchmarks.
+type fixtureOptions struct {
+	marketplace     domain.Marketplace
+	orders          int
+	unmappedPayment string
+	span            time.Duration // orders are spread over span before t0
+	rateFactor      float64       // 0: rate limits off on both sides
+}
+
+func newFixtureWith(t testing.TB, o fixtureOptions) *fixture {
+	t.Helper()
+	m, n, unmappedPayment := o.marketplace, o.orders, o.unmappedPayment
 	f := &fixture{t: t, db: testdb.New(t), clock: kit.NewFrozenClock(t0), ids: map[string]int64{}}
 	f.st = store.New(f.db)
 	ctx := context.Background()
@@ -58,7 +73,7 @@ func newFixture(t *testing.T, m domain.Marketplace, n int, unmappedPayment strin
 	if m == domain.MarketplaceAmazon {
 		factory = func(e kit.Env) sandbox.Simulator { return amazonsim.New(e) }
 	}
-	sb := sandbox.New(sandbox.Options{Seed: 11, Clock: f.clock, RateFactor: rateFactor, Simulators: []sandbox.Factory{factory}})
+	sb := sandbox.New(sandbox.Options{Seed: 11, Clock: f.clock, RateFactor: o.rateFactor, RateLimitsOff: o.rateFactor == 0, Simulators: []sandbox.Factory{factory}})
 	ts := httptest.NewServer(sb)
 	t.Cleanup(ts.Close)
 
@@ -68,7 +83,7 @@ func newFixture(t *testing.T, m domain.Marketplace, n int, unmappedPayment strin
 	switch m {
 	case domain.MarketplaceRakuten:
 		f.rakuten = sb.Simulator("rakuten").(*rakutensim.Sim)
-		creds := f.rakuten.NewShop(rakutensim.ShopOptions{ID: "400100", Orders: n, Span: 21 * 24 * time.Hour})
+		creds := f.rakuten.NewShop(rakutensim.ShopOptions{ID: "400100", Orders: n, Span: o.span})
 		f.conn.Secrets[domain.FieldRakutenServiceSecret] = creds.ServiceSecret
 		f.conn.Secrets[domain.FieldRakutenLicenseKey] = creds.LicenseKey
 		f.conn.Params[domain.FieldRakutenOrderFetchDays] = "21"
@@ -78,7 +93,7 @@ func newFixture(t *testing.T, m domain.Marketplace, n int, unmappedPayment strin
 	case domain.MarketplaceAmazon:
 		f.amazon = sb.Simulator("amazon").(*amazonsim.Sim)
 		f.amazon.AddSeller("seller-a", "テスト出品者", "Atzr|seller-a", amazon.MarketplaceJP, 0)
-		if err := f.amazon.AddOrdersBetween("seller-a", n, t0.Add(-21*24*time.Hour), t0.Add(-time.Hour)); err != nil {
+		if err := f.amazon.AddOrdersBetween("seller-a", n, t0.Add(-o.span), t0.Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		f.conn.Params[domain.FieldAmazonMarketplace] = "JP"
@@ -119,7 +134,7 @@ func newFixture(t *testing.T, m domain.Marketplace, n int, unmappedPayment strin
 		}
 	}
 
-	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
+	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(o.rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}
 	f.runner = &orderimport.Runner{Store: f.st, Searcher: orderimport.Searchers(opts), Now: f.clock.Now}
 	s, err := orderimport.Searchers(opts)(ctx, f.conn, nil)

@@ -203,22 +203,46 @@ func importStatuses(m domain.Marketplace) []string {
 	return nil
 }
 
-// window imports one window. Each page of orders is committed as it comes;
-// the last page is held back and committed together with the window's
-// completion and the cursor, so the cursor never passes an order that is
-// not stored.
+// window imports one window. Each page of orders is committed as it comes,
+// by a committer goroutine so the next page is fetched meanwhile; the last
+// page is held back and committed together with the window's completion
+// and the cursor, so the cursor never passes an order that is not stored.
 func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.OrderSearcher, mode domain.ImportMode, w domain.ImportWindow) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan []marketplace.Order, 1)
+	committed := make(chan error, 1)
+	go func() {
+		var err error
+		for batch := range pages {
+			if err == nil {
+				if err = r.commit(ctx, st, batch, nil); err != nil {
+					cancel() // stops the search; its error is ours
+				}
+			}
+		}
+		committed <- err
+	}()
 	var held []marketplace.Order
 	q := marketplace.OrderQuery{Window: marketplace.Window{From: w.From, To: w.To}, DateKind: marketplace.ByOrderDate, Statuses: importStatuses(st.conn.Marketplace)}
 	err := searcher.SearchOrders(ctx, q, func(b marketplace.OrderBatch) error {
-		if len(held) > 0 {
-			if err := r.commit(ctx, st, held, nil); err != nil {
-				return err
+		// Small pages (Amazon's 100) are grouped so a transaction carries
+		// about commitBatch orders.
+		if len(held) >= commitBatch {
+			select {
+			case pages <- held:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
+			held = nil
 		}
-		held = append(held[:0:0], b.Orders...)
+		held = append(held, b.Orders...)
 		return nil
 	})
+	close(pages)
+	if cerr := <-committed; cerr != nil {
+		return cerr
+	}
 	if err != nil {
 		return err
 	}
@@ -229,6 +253,9 @@ func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.Orde
 	}
 	return r.commit(ctx, st, held, &windowEnd{cursor: cursor})
 }
+
+// commitBatch is about how many orders one transaction writes.
+const commitBatch = 1000
 
 type windowEnd struct{ cursor *time.Time }
 
