@@ -123,7 +123,15 @@ func digitsOnly(s string) string {
 }
 
 // CountShipOrders is 「全N件」 for the filters (the page position is ignored).
+// Filters on channel and statuses only are summed from ship_order_counts
+// (kept by triggers); date and text filters count the matching rows.
 func (s *Store) CountShipOrders(ctx context.Context, q ShipOrderQuery) (int64, error) {
+	if q.OrderedFrom.IsZero() && q.OrderedTo.IsZero() && q.ShipFrom == "" && q.ShipTo == "" && strings.TrimSpace(q.Search) == "" {
+		where, args := q.where()
+		var n int64
+		err := s.db.GetContext(ctx, &n, `SELECT COALESCE(sum(n), 0) FROM ship_order_counts o WHERE `+where, args...)
+		return n, err
+	}
 	where, args := q.where()
 	var n int64
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM ship_orders o WHERE `+where, args...)

@@ -17,7 +17,7 @@ import (
 
 // soConnection inserts a connection row directly: these tests are about
 // ship orders, not about connection validation.
-func soConnection(t *testing.T, db *sqlx.DB, m domain.Marketplace, name string) int64 {
+func soConnection(t testing.TB, db *sqlx.DB, m domain.Marketplace, name string) int64 {
 	t.Helper()
 	var sf, id int64
 	if err := db.Get(&sf, `INSERT INTO ship_froms (name, postal_code, prefecture, address, phone)
@@ -306,6 +306,14 @@ func TestShipOrderListKeysetAndFilters(t *testing.T) {
 	if _, err := store.ParseShipOrderCursor("garbage"); err == nil {
 		t.Fatal("bad cursor accepted")
 	}
+	assertCountsMatch(t, db)
+	if _, err := db.Exec(`UPDATE ship_orders SET status = 'shipped' WHERE channel_order_no LIKE 'N-1%'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM ship_orders WHERE channel_order_no = 'N-20'`); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsMatch(t, db)
 }
 
 func TestShipOrderBulkActionsRecordHistory(t *testing.T) {
@@ -347,5 +355,25 @@ func TestShipOrderBulkActionsRecordHistory(t *testing.T) {
 		if evs[i].Kind != w.kind || evs[i].Actor != w.actor || evs[i].Message == "" || evs[i].At.IsZero() {
 			t.Fatalf("event %d = %+v, want %v", i, evs[i], w)
 		}
+	}
+	assertCountsMatch(t, db)
+}
+
+// assertCountsMatch checks the trigger-kept 「全N件」 counts against the rows.
+func assertCountsMatch(t *testing.T, db *sqlx.DB) {
+	t.Helper()
+	var diff int
+	if err := db.Get(&diff, `SELECT count(*) FROM (
+		SELECT connection_id, status, payment_status, api_status, count(*) AS n FROM ship_orders GROUP BY 1, 2, 3, 4
+		EXCEPT SELECT connection_id, status, payment_status, api_status, n FROM ship_order_counts WHERE n <> 0) d`); err != nil {
+		t.Fatal(err)
+	}
+	var stray int
+	if err := db.Get(&stray, `SELECT count(*) FROM ship_order_counts c WHERE n <> (SELECT count(*) FROM ship_orders o
+		WHERE o.connection_id = c.connection_id AND o.status = c.status AND o.payment_status = c.payment_status AND o.api_status = c.api_status)`); err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 || stray != 0 {
+		t.Fatalf("ship_order_counts out of step: %d groups differ, %d stray", diff, stray)
 	}
 }
