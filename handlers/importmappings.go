@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,7 +154,29 @@ func (h *handler) saveImportMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderImportMapping(w, r, http.StatusUnprocessableEntity, m, errs)
 		return
 	}
-	h.flash(w, r, "success", "「"+m.Name+"」を保存しました。保留中の注文は 出荷指示取込 の「再評価」で新しい対応を使います。")
+	// Orders held for a name this robot now maps are re-evaluated at once.
+	released := 0
+	conns, err := h.Store.Connections(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	for _, c := range conns {
+		if st, err := h.Store.ConnectionImportState(r.Context(), c.ID); err != nil || st.MappingID != m.ID {
+			continue
+		}
+		full, err := h.Store.Connection(r.Context(), h.Secrets, c.ID)
+		if err != nil {
+			continue
+		}
+		res, err := h.importRunner().Reevaluate(r.Context(), full, currentUser(r).Name)
+		if err != nil {
+			h.Logger.Warn("re-evaluate after robot save", "connection", c.ID, "err", err)
+			continue
+		}
+		released += res.Released + res.Imported
+	}
+	h.flash(w, r, "success", fmt.Sprintf("「%s」を保存しました。再評価で %d件の注文が保留解除・取込されました。", m.Name, released))
 	redirect(w, r, "/import-mappings/"+strconv.FormatInt(m.ID, 10))
 }
 

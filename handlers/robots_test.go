@@ -64,7 +64,26 @@ func TestImportMappingCopyEditAndUse(t *testing.T) {
 	if !cp.Enabled || len(cp.Payment) != 1 || cp.Payment[0].ChannelName != "銀行振込" || cp.Payment[0].TargetID != pm {
 		t.Fatalf("saved copy %+v", cp)
 	}
+	// Orders imported through the standard robot are held for 銀行振込,
+	// which the connection's masters do not map.
+	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(orderimport.ClientOptions{})}
+	if _, err := runner.Run(ctx, conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト"); err != nil {
+		t.Fatal(err)
+	}
+	var held int
+	app.DB.Get(&held, `SELECT count(*) FROM ship_orders WHERE hold_reason LIKE '%銀行振込%'`)
+	if held == 0 {
+		t.Fatal("no order held for 銀行振込")
+	}
 	app.PostForm(t, app.Admin, copyPath+"/use", url.Values{"connection": {strconv.FormatInt(conn.ID, 10)}}).WantRedirect(t, copyPath)
+	// Saving the robot the connection uses re-evaluates the held orders.
+	app.PostForm(t, app.Admin, copyPath, form).WantRedirect(t, copyPath)
+	var still, moved int
+	app.DB.Get(&still, `SELECT count(*) FROM ship_orders WHERE hold_reason LIKE '%銀行振込%'`)
+	app.DB.Get(&moved, `SELECT count(*) FROM ship_orders WHERE payment_method_id = $1 AND payment_name = '銀行振込' AND import_mapping_id = $2`, pm, copyID)
+	if still != 0 || moved != held {
+		t.Fatalf("after saving: %d still held, %d of %d re-evaluated", still, moved, held)
+	}
 	st, err := app.Store.ConnectionImportState(ctx, conn.ID)
 	if err != nil || st.MappingID != copyID {
 		t.Fatalf("connection uses %d, want %d (%v)", st.MappingID, copyID, err)

@@ -265,12 +265,12 @@ func updateShipOrder(ctx context.Context, q sqlx.ExtContext, o *domain.ShipOrder
 			delivery_date = $11, time_slot = $12, buyer = $13, recipient = $14, buyer_name = $15,
 			recipient_name = $16, phones = $17, delivery_name = $18, delivery_service_id = $19,
 			payment_name = $20, payment_method_id = $21, payment_kind = $22, total_amount = $23,
-			tracking_no = $24, placeholder = $25, effects = $26, updated_at = now()
+			tracking_no = $24, placeholder = $25, effects = $26, import_mapping_id = $27, updated_at = now()
 		WHERE id = $1`,
 		o.ID, o.ChannelStatus, o.Status, o.ApiStatus, o.PaymentStatus, o.HoldReason, o.HoldSource,
 		o.ChannelPaid, o.CreditApproved, shipDate, o.DeliveryDate, o.TimeSlot, mustJSON(o.Buyer), mustJSON(o.Recipient),
 		o.Buyer.Name, o.Recipient.Name, phoneDigits(o), o.DeliveryName, nullID(o.DeliveryServiceID),
-		o.PaymentName, nullID(o.PaymentMethodID), o.PaymentKind, o.TotalAmount, o.TrackingNo, o.Placeholder, effects)
+		o.PaymentName, nullID(o.PaymentMethodID), o.PaymentKind, o.TotalAmount, o.TrackingNo, o.Placeholder, effects, nullID(&o.ImportMappingID))
 	if err != nil {
 		return fmt.Errorf("store: update ship order %d: %w", o.ID, err)
 	}

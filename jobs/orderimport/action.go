@@ -45,5 +45,12 @@ func (a *Action) Run(ctx context.Context, run *jobs.Run) (domain.SyncCounts, err
 	if err != nil {
 		return counts, fmt.Errorf("%s", operatorMessage(err))
 	}
+	// What an earlier run held or skipped gets another look each tick, so
+	// a mapping or product added since takes effect without a button.
+	if res, err := a.Runner.Reevaluate(ctx, conn, "連携ロボット「"+run.Job.Name+"」"); err == nil {
+		counts.Created += res.Imported
+	} else {
+		a.Runner.logger().Warn("re-evaluate after scheduled import", "connection", conn.ID, "err", err)
+	}
 	return counts, nil
 }

@@ -21,8 +21,9 @@ const reevalBatch = 1000
 
 // Reevaluate looks again at what the import held or skipped for a
 // connection, once an operator has fixed the cause (added a mapping, a
-// product): held orders are converted and ruled afresh, skipped orders go
-// through the import again. Holds made by a user are left alone.
+// product): held orders are converted and ruled afresh through the robot
+// the connection uses now, skipped orders go through the import again.
+// Holds made by a user are left alone.
 func (r *Runner) Reevaluate(ctx context.Context, conn domain.Connection, actor string) (ReevalResult, error) {
 	var res ReevalResult
 	st, err := r.setup(ctx, conn, 0)
@@ -37,31 +38,16 @@ func (r *Runner) Reevaluate(ctx context.Context, conn domain.Connection, actor s
 	if err != nil {
 		return res, err
 	}
-	mappings := map[int64]domain.ImportMapping{st.mapping.ID: st.mapping}
-	rulesOf := map[int64][]domain.Rule{st.mapping.ID: st.rules}
 	for i := range held {
 		o := &held[i]
-		mid := o.ImportMappingID
-		if _, ok := mappings[mid]; !ok {
-			// Held under a robot the connection no longer uses: judge it
-			// with the robot it came in through, as the import did.
-			m, err := r.Store.ImportMapping(ctx, mid)
-			if err != nil {
-				m, mid = st.mapping, st.mapping.ID
-			} else {
-				rs, err := r.Store.RulesForMapping(ctx, mid)
-				if err != nil {
-					return res, err
-				}
-				rulesOf[mid] = rs
-			}
-			mappings[mid] = m
-		}
+		// Re-evaluation is a re-import now: through the robot the
+		// connection uses today, with its rules.
+		o.ImportMappingID = st.mapping.ID
 		before := o.HoldReason
 		o.ResetImportHold()
 		o.Effects = nil
-		domain.Resolve(o, "", mappings[mid], st.masters)
-		domain.ApplyRules(o, rulesOf[mid], env)
+		domain.Resolve(o, "", st.mapping, st.masters)
+		domain.ApplyRules(o, st.rules, env)
 		if o.HoldReason == before && o.Status == domain.StatusHold {
 			res.StillHeld++
 			continue
