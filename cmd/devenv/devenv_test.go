@@ -42,7 +42,10 @@ func TestEnsureDatabaseThenDropByPrefix(t *testing.T) {
 	ctx := context.Background()
 	prefix := "renkei_test_devenv_" + randomHex(3) + "_"
 	other := "renkei_test_devenvother_" + randomHex(3)
-	t.Cleanup(func() { _ = pg.DropDatabases(context.Background(), prefix); _ = pg.DropDatabases(context.Background(), other) })
+	t.Cleanup(func() {
+		_ = pg.DropDatabases(context.Background(), prefix)
+		_ = pg.DropDatabases(context.Background(), other)
+	})
 
 	for _, name := range []string{prefix + "a", prefix + "b", other} {
 		u, err := pg.EnsureDatabase(ctx, name)
