@@ -273,7 +273,7 @@ func (s *Sim) expiryDate(sh *shop, w http.ResponseWriter, r *http.Request, now t
 	case c.ExpiredLicenseKey:
 		exp = c.ExpiredAt
 	default:
-		gateway(w, http.StatusBadRequest, "ES02-01", "licenseKey is invalid", false) // [I]
+		gateway(w, http.StatusBadRequest, "ES02-01", "licenseKey is invalid") // [I]
 		return
 	}
 	writeJSON(w, http.StatusOK, rakuten.ExpiryResponse{ExpiryDate: rakuten.FormatTime(exp)})

@@ -222,31 +222,31 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sh, expired := s.authenticate(r)
 	if sh == nil || (expired && rt.function != rakuten.FunctionLicenseExpiry) {
-		gateway(w, http.StatusUnauthorized, rakuten.CodeUnauthorised, "Un-Authorised", rt.function == rakuten.FunctionGenreGet)
+		gateway(w, http.StatusUnauthorized, rakuten.CodeUnauthorised, "Un-Authorised")
 		return
 	}
 	s.mu.Lock()
 	disabled := sh.disabled[rt.function]
 	s.mu.Unlock()
 	if disabled {
-		gateway(w, http.StatusForbidden, rakuten.CodeFunctionNotEnabled, "Function not enabled: "+rt.function, rt.function == rakuten.FunctionGenreGet)
+		gateway(w, http.StatusForbidden, rakuten.CodeFunctionNotEnabled, "Function not enabled: "+rt.function)
 		return
 	}
 	lim := limits[rt.bucket]
 	if !s.limits.Allow(sh.creds.ShopID, rt.bucket, lim.rate, lim.burst) {
-		gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests", false) // [I]
+		gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests") // [I]
 		return
 	}
 	if f, ok := s.faults.Take(sh.creds.ShopID, rt.op); ok {
 		switch f.Kind {
 		case kit.FaultThrottle:
-			gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests", false)
+			gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests")
 			return
 		case kit.FaultServerError:
 			writeJSON(w, http.StatusInternalServerError, map[string]any{"Results": map[string]string{"message": "Internal Server Error"}})
 			return
 		case kit.FaultMaintenance:
-			gateway(w, http.StatusServiceUnavailable, rakuten.CodeMaintenance, "System Maintenance", false) // [I]
+			gateway(w, http.StatusServiceUnavailable, rakuten.CodeMaintenance, "System Maintenance") // [I]
 			return
 		case kit.FaultTimeout:
 			kit.Hold(r, 2*time.Minute)
@@ -298,15 +298,10 @@ func (s *Sim) authenticate(r *http.Request) (*shop, bool) {
 	return nil, false
 }
 
-// gateway writes the common {"Results":{errorCode,message}} error, or its
-// XML twin for the legacy XML family [I].
-func gateway(w http.ResponseWriter, status int, code, msg string, xml bool) {
-	if xml {
-		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><result><status><interfaceId>navigation.genre.get</interfaceId><systemStatus>NG</systemStatus><message>%s</message><requestId></requestId></status></result>`, msg)
-		return
-	}
+// gateway writes the common {"Results":{errorCode,message}} error. The ESA
+// gateway answers before any API runs, so the legacy XML APIs (genre.get)
+// get the same JSON body [V3: rakuten.md §1].
+func gateway(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, rakutenGateway(code, msg))
 }
 
