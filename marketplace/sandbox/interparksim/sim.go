@@ -1,0 +1,359 @@
+// Package interparksim simulates Interpark's seller order API
+// (OrderClmAPI.do) on its real path and parameter names, answering EUC-KR
+// XML. What ../shared/marketplaces/interpark.md proposes [I] (state 40
+// before acknowledgement, error codes, paging of the order lists, 1
+// request/second, maintenance) is implemented as proposed and marked so.
+package interparksim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/renkei-oss/renkei/marketplace"
+	"github.com/renkei-oss/renkei/marketplace/interpark"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
+)
+
+// Demo seller every sandbox starts with.
+const (
+	DemoShopID     = "RENKEI01"
+	DemoCompanyNo  = "3000010614"
+	DemoContractNo = "1"
+)
+
+// Gateway limit per seller [I]: 1/s with a burst of 2 for network jitter.
+const (
+	limitRate  = 1
+	limitBurst = 2
+)
+
+// codeBadParam answers a list call with missing or wrong dates [I].
+const codeBadParam = "101"
+
+// Sim is the Interpark simulator.
+type Sim struct {
+	env    kit.Env
+	faults *kit.Faults
+	limits *kit.RateLimits
+
+	mu        sync.Mutex
+	shops     map[string]*shop
+	shopOrder []string
+}
+
+// Creds are one seller's identifiers.
+type Creds struct {
+	ShopID     string `json:"shop_id"`
+	CompanyNo  string `json:"company_no"`
+	ContractNo string `json:"supply_contract_no"`
+}
+
+// rec is the per-order state; the rest is regenerated from the seed.
+type rec struct {
+	idx     int
+	at      int64 // ORDER_DTS, unix seconds
+	ackedAt int64 // acknowledged by orderListForSingle; 0 = 新規注文
+}
+
+type shop struct {
+	creds  Creds
+	gen    *kit.Gen
+	seed   uint64
+	orders []rec
+	acks   int
+	calls  int
+}
+
+// New builds the simulator with its demo seller: 120 orders over the last
+// 14 days of the sandbox clock.
+func New(env kit.Env) *Sim {
+	if env.Clock == nil {
+		env.Clock = kit.NewClock()
+	}
+	s := &Sim{env: env, faults: kit.NewFaults(), limits: kit.NewRateLimits(env.RateFactor), shops: map[string]*shop{}}
+	s.NewShop(ShopOptions{Creds: Creds{ShopID: DemoShopID, CompanyNo: DemoCompanyNo, ContractNo: DemoContractNo}, Orders: 120, Span: 14 * 24 * time.Hour})
+	return s
+}
+
+// Name implements sandbox.Simulator.
+func (s *Sim) Name() string { return marketplace.Interpark }
+
+// Faults implements sandbox.Simulator.
+func (s *Sim) Faults() *kit.Faults { return s.faults }
+
+// Limits implements sandbox.Simulator.
+func (s *Sim) Limits() *kit.RateLimits { return s.limits }
+
+// Shops implements sandbox.Simulator.
+func (s *Sim) Shops() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.shopOrder...)
+}
+
+// Credentials implements sandbox.Simulator.
+func (s *Sim) Credentials(baseURL string) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	shops := make([]Creds, 0, len(s.shopOrder))
+	for _, id := range s.shopOrder {
+		shops = append(shops, s.shops[id].creds)
+	}
+	demo := s.shops[DemoShopID].creds
+	return map[string]any{
+		"simulated":          true,
+		"base_url":           baseURL,
+		"shop_id":            demo.ShopID,
+		"company_no":         demo.CompanyNo,
+		"supply_contract_no": demo.ContractNo,
+		"note":               "Interparkは3つの販売者識別子が認証情報です（トークンなし）。応答はEUC-KRのXMLです。",
+		"shops":              shops,
+	}
+}
+
+// ShopOptions describe a new seller.
+type ShopOptions struct {
+	Creds  Creds         // ShopID required; the numbers are derived when empty
+	Orders int           // spread evenly over Span ending now
+	Span   time.Duration // default 14 days
+}
+
+// NewShop adds a seller and returns its identifiers.
+func (s *Sim) NewShop(o ShopOptions) Creds {
+	now := s.env.Clock.Now()
+	if o.Span <= 0 {
+		o.Span = 14 * 24 * time.Hour
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seed := s.env.Seed + int64(len(s.shopOrder))*7919
+	if o.Creds.CompanyNo == "" {
+		o.Creds.CompanyNo = fmt.Sprintf("30000%05d", uint32(seed)%100000)
+	}
+	if o.Creds.ContractNo == "" {
+		o.Creds.ContractNo = "1"
+	}
+	sh := &shop{creds: o.Creds, gen: kit.NewGen(seed, now), seed: uint64(seed)}
+	sh.add(o.Orders, now, o.Span)
+	s.shops[o.Creds.ShopID] = sh
+	s.shopOrder = append(s.shopOrder, o.Creds.ShopID)
+	return sh.creds
+}
+
+// AddOrders implements sandbox.Simulator: n 新規注文 dated now.
+func (s *Sim) AddOrders(shopID string, n int) error {
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh, ok := s.shops[shopID]
+	if !ok {
+		return fmt.Errorf("ショップ %s はありません", shopID)
+	}
+	sh.add(n, now, 0)
+	return nil
+}
+
+// add appends n orders over span ending at now, keeping the slice sorted.
+func (sh *shop) add(n int, now time.Time, span time.Duration) {
+	if n <= 0 {
+		return
+	}
+	end := now.Unix()
+	start := end - int64(span/time.Second)
+	if len(sh.orders) > 0 {
+		last := sh.orders[len(sh.orders)-1].at
+		start, end = max(start, last), max(end, last)
+	}
+	for i := range n {
+		at := end
+		if n > 1 {
+			at = start + (end-start)*int64(i)/int64(n-1)
+		}
+		sh.orders = append(sh.orders, rec{idx: len(sh.orders), at: at})
+	}
+}
+
+// Acknowledged counts the seller's orders moved to 発送対象 by the
+// new-order list.
+func (s *Sim) Acknowledged(shopID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sh := s.shops[shopID]; sh != nil {
+		return sh.acks
+	}
+	return 0
+}
+
+// Listable counts the seller's orders the two lists can return (not
+// cancelled), in [from, to).
+func (s *Sim) Listable(shopID string, from, to time.Time) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[shopID]
+	if sh == nil {
+		return 0
+	}
+	n := 0
+	for _, o := range sh.orders {
+		if o.at >= from.Unix() && o.at < to.Unix() && !sh.gen.Traits(o.idx).Cancel {
+			n++
+		}
+	}
+	return n
+}
+
+// Stats implements sandbox.StatsReporter.
+func (s *Sim) Stats(shopID string) []kit.Stat {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[shopID]
+	if sh == nil {
+		return nil
+	}
+	fresh := 0
+	for _, o := range sh.orders {
+		if o.ackedAt == 0 && !sh.gen.Traits(o.idx).Cancel {
+			fresh++
+		}
+	}
+	return []kit.Stat{
+		{Label: "注文数", Value: len(sh.orders)},
+		{Label: "新規注文（未確認）", Value: fresh},
+		{Label: "発送対象に更新した注文", Value: sh.acks},
+		{Label: "API呼び出し", Value: sh.calls},
+	}
+}
+
+// ServeHTTP serves OrderClmAPI.do.
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != interpark.PathOrderAPI {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "Bad Request", http.StatusBadRequest)
+		return
+	}
+	op := r.Form.Get(interpark.ParamMethod)
+	sh := s.authenticate(r)
+	if sh == nil {
+		writeResult(w, http.StatusOK, interpark.CodeAuthFailed, interpark.MsgAuthFailed) // [I]
+		return
+	}
+	id := sh.creds.ShopID
+	if !s.limits.Allow(id, "order", limitRate, limitBurst) {
+		writeResult(w, http.StatusTooManyRequests, interpark.CodeThrottled, interpark.MsgThrottled) // [I]
+		return
+	}
+	if f, ok := s.faults.Take(id, op); ok {
+		switch f.Kind {
+		case kit.FaultThrottle:
+			writeResult(w, http.StatusTooManyRequests, interpark.CodeThrottled, interpark.MsgThrottled)
+			return
+		case kit.FaultServerError:
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		case kit.FaultMaintenance:
+			writeResult(w, http.StatusServiceUnavailable, interpark.CodeMaintenance, interpark.MsgMaintenance) // [I]
+			return
+		case kit.FaultTimeout:
+			kit.Hold(r, 2*time.Minute)
+			http.Error(w, "Gateway Timeout", http.StatusGatewayTimeout)
+			return
+		case kit.FaultSlow:
+			kit.Hold(r, f.Delay)
+		case kit.FaultMalformed:
+			w.Header().Set("Content-Type", interpark.ContentType)
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="euc-kr"?><ORDER_LIST><ORDER><ORD_NO>2026`))
+			return
+		}
+	}
+	switch op {
+	case interpark.MethodNewOrders, interpark.MethodShipTargets:
+		s.list(w, r, sh, op)
+	default:
+		writeResult(w, http.StatusOK, codeBadParam, "지원하지 않는 _method 입니다: "+op) // [I]
+	}
+}
+
+// authenticate finds the seller of the three identifiers. A standing
+// expired-credential fault stands for a revoked supply contract.
+func (s *Sim) authenticate(r *http.Request) *shop {
+	id := r.Form.Get(interpark.ParamShopID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[id]
+	if sh == nil || r.Form.Get(interpark.ParamCompanyNo) != sh.creds.CompanyNo || r.Form.Get(interpark.ParamContractNo) != sh.creds.ContractNo {
+		return nil
+	}
+	if s.faults.Active(id, kit.FaultExpiredCredential) {
+		return nil
+	}
+	sh.calls++
+	return sh
+}
+
+// list answers orderListForSingle (new orders, acknowledged as they are
+// returned) and orderListDelvForSingle (acknowledged ones). Windows apply
+// to ORDER_DTS, both ends inclusive to the second [I].
+func (s *Sim) list(w http.ResponseWriter, r *http.Request, sh *shop, op string) {
+	from, err1 := interpark.ParseTime(r.Form.Get(interpark.ParamStartDate))
+	to, err2 := interpark.ParseTime(r.Form.Get(interpark.ParamEndDate))
+	if err1 != nil || err2 != nil || to.Before(from) {
+		writeResult(w, http.StatusOK, codeBadParam, "sc.strDate, sc.endDate 형식이 올바르지 않습니다 (yyyyMMddHHmmss)")
+		return
+	}
+	page := 1
+	if v := r.Form.Get(interpark.ParamPageNo); v != "" {
+		if p, err := strconv.Atoi(v); err == nil && p > 0 {
+			page = p
+		}
+	}
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	lo := sort.Search(len(sh.orders), func(i int) bool { return sh.orders[i].at >= from.Unix() })
+	var hits []int
+	for i := lo; i < len(sh.orders) && sh.orders[i].at <= to.Unix(); i++ {
+		o := sh.orders[i]
+		if sh.gen.Traits(o.idx).Cancel {
+			continue // cancelled before the seller saw it
+		}
+		if (op == interpark.MethodNewOrders) == (o.ackedAt == 0) {
+			hits = append(hits, i)
+		}
+	}
+	pages := marketplace.Pages(len(hits), interpark.PageSize)
+	var pick []int
+	if start := (page - 1) * interpark.PageSize; start < len(hits) {
+		pick = hits[start:min(start+interpark.PageSize, len(hits))]
+	}
+	out := make([]rec, len(pick))
+	for k, i := range pick {
+		out[k] = sh.orders[i]
+		if op == interpark.MethodNewOrders {
+			sh.orders[i].ackedAt = now.Unix()
+			sh.acks++
+		}
+	}
+	s.mu.Unlock()
+	writeOrders(w, sh, out, pages)
+}
+
+// orderNo is the 20-digit ORD_NO: ORDER_DTS and a six-digit sequence.
+func orderNo(o rec) string {
+	return interpark.FormatTime(time.Unix(o.at, 0)) + fmt.Sprintf("%06d", o.idx%1000000)
+}
+
+func (sh *shop) rand(o rec) *rand.Rand {
+	return rand.New(rand.NewPCG(sh.seed^0x1a7e9a2c, uint64(o.idx)+1))
+}
