@@ -1,0 +1,355 @@
+// Package futureshopsim simulates futureshop APIv2 on its real paths (see
+// ../shared/marketplaces/futureshop.md): the client-credentials token,
+// 受注検索 with nextUrl paging and 受注詳細, per-shop state in memory,
+// orders from the kit's generator, faults, the 1 request/second limit and
+// maintenance. Choices the notes mark inferred [I] are marked the same way.
+package futureshopsim
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/renkei-oss/renkei/marketplace"
+	"github.com/renkei-oss/renkei/marketplace/futureshop"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
+)
+
+// Demo shop credentials (sandbox only).
+const (
+	DemoShopKey      = "demoshop01"
+	DemoClientID     = "fs-client.0123456789abcdef0123456789abcdef"
+	DemoClientSecret = "sandbox-futureshop-secret-0000000000000000000000000000000000000000"
+)
+
+// TokenLifetime is how long an issued token lives [I: expires_in is not verified].
+const TokenLifetime = time.Hour
+
+// PageSize is how many orders one 受注検索 page holds [I].
+const PageSize = 100
+
+// The gateway allows one request per second per client [V3], with a burst
+// of 2 [I] so network jitter does not punish a client pacing at 1/s.
+const (
+	limitRate  = futureshop.RatePerSecond
+	limitBurst = 2
+)
+
+// Sim is the futureshop simulator.
+type Sim struct {
+	env    kit.Env
+	faults *kit.Faults
+	limits *kit.RateLimits
+
+	mu     sync.Mutex
+	shops  map[string]*shop // by shop key
+	order  []string
+	tokens map[string]token
+}
+
+type token struct {
+	shop    string
+	expires time.Time
+}
+
+// Creds are one shop's credentials.
+type Creds struct {
+	ShopKey      string `json:"shop_key"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+type shop struct {
+	creds  Creds
+	gen    *kit.Gen
+	base   int64 // first order number
+	orders []simOrder
+}
+
+// simOrder is what is stored per order; the rest is a pure function of
+// (seed, index) through the kit's generator.
+type simOrder struct {
+	idx int
+	at  time.Time
+}
+
+// New builds the simulator with its demo shop: 200 orders over the last 30
+// days of the sandbox clock.
+func New(env kit.Env) *Sim {
+	if env.Clock == nil {
+		env.Clock = kit.NewClock()
+	}
+	s := &Sim{env: env, faults: kit.NewFaults(), limits: kit.NewRateLimits(env.RateFactor),
+		shops: map[string]*shop{}, tokens: map[string]token{}}
+	s.NewShop(ShopOptions{Creds: Creds{ShopKey: DemoShopKey, ClientID: DemoClientID, ClientSecret: DemoClientSecret}, Orders: 200})
+	return s
+}
+
+// Name implements sandbox.Simulator.
+func (s *Sim) Name() string { return marketplace.Futureshop }
+
+// Faults implements sandbox.Simulator.
+func (s *Sim) Faults() *kit.Faults { return s.faults }
+
+// Limits implements sandbox.Simulator.
+func (s *Sim) Limits() *kit.RateLimits { return s.limits }
+
+// Shops implements sandbox.Simulator.
+func (s *Sim) Shops() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.order...)
+}
+
+// Credentials implements sandbox.Simulator.
+func (s *Sim) Credentials(baseURL string) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	shops := make([]Creds, 0, len(s.order))
+	for _, k := range s.order {
+		shops = append(shops, s.shops[k].creds)
+	}
+	return map[string]any{
+		"simulated":     true,
+		"base_url":      baseURL,
+		"shop_key":      DemoShopKey,
+		"client_id":     DemoClientID,
+		"client_secret": DemoClientSecret,
+		"note":          "API接続先URLにbase_urlを入力します（futureshopのAPIドメインに当たります）",
+		"shops":         shops,
+	}
+}
+
+// ShopOptions describe a new simulated shop.
+type ShopOptions struct {
+	Creds  Creds         // empty fields are generated
+	Orders int           // spread evenly over Span ending now
+	Span   time.Duration // default 30 days
+}
+
+// NewShop adds a shop and returns its credentials.
+func (s *Sim) NewShop(o ShopOptions) Creds {
+	now := s.env.Clock.Now()
+	if o.Span <= 0 {
+		o.Span = 30 * 24 * time.Hour
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.order)
+	if o.Creds.ShopKey == "" {
+		o.Creds.ShopKey = fmt.Sprintf("shop%04d", n+1)
+	}
+	if o.Creds.ClientID == "" {
+		o.Creds.ClientID = "fs-client." + randHex(16)
+	}
+	if o.Creds.ClientSecret == "" {
+		o.Creds.ClientSecret = randHex(32)
+	}
+	sh := &shop{creds: o.Creds, gen: kit.NewGen(s.env.Seed+int64(n)*104729, now), base: 100000000001 + int64(n)*10000000}
+	for i := range o.Orders {
+		// Evenly spread, oldest first, whole seconds like the API.
+		at := now.Add(-o.Span + time.Duration(i)*o.Span/time.Duration(o.Orders)).Truncate(time.Second)
+		sh.orders = append(sh.orders, simOrder{idx: i, at: at})
+	}
+	s.shops[o.Creds.ShopKey] = sh
+	s.order = append(s.order, o.Creds.ShopKey)
+	return o.Creds
+}
+
+// AddOrders implements sandbox.Simulator: n orders dated now.
+func (s *Sim) AddOrders(shopKey string, n int) error {
+	return s.AddOrdersAt(shopKey, n, s.env.Clock.Now())
+}
+
+// AddOrdersAt adds n orders dated at.
+func (s *Sim) AddOrdersAt(shopKey string, n int, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh, ok := s.shops[shopKey]
+	if !ok {
+		return fmt.Errorf("店舗キー %s のショップはありません", shopKey)
+	}
+	for range n {
+		sh.orders = append(sh.orders, simOrder{idx: len(sh.orders), at: at.Truncate(time.Second)})
+	}
+	sort.SliceStable(sh.orders, func(i, j int) bool { return sh.orders[i].at.Before(sh.orders[j].at) })
+	return nil
+}
+
+// Stats implements sandbox.StatsReporter.
+func (s *Sim) Stats(shopKey string) []kit.Stat {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sh := s.shops[shopKey]; sh != nil {
+		return []kit.Stat{{Label: "受注", Value: len(sh.orders)}}
+	}
+	return nil
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ServeHTTP serves futureshop on its real paths.
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var op string
+	switch {
+	case r.URL.Path == futureshop.PathToken:
+		op = futureshop.OpToken
+	case r.URL.Path == futureshop.PathOrderSearch:
+		op = futureshop.OpOrderSearch
+	case strings.HasPrefix(r.URL.Path, futureshop.PathOrderDetail) && len(r.URL.Path) > len(futureshop.PathOrderDetail):
+		op = futureshop.OpOrderDetail
+	default:
+		apiError(w, http.StatusNotFound, futureshop.CodeNotFound, "Not Found")
+		return
+	}
+	wantMethod := http.MethodGet
+	if op == futureshop.OpToken {
+		wantMethod = http.MethodPost
+	}
+	if r.Method != wantMethod {
+		w.Header().Set("Allow", wantMethod)
+		apiError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Method Not Allowed")
+		return
+	}
+	now := s.env.Clock.Now()
+	var shopKey string
+	if op == futureshop.OpToken {
+		sh, ok := s.client(r)
+		if !ok {
+			oauthError(w, http.StatusUnauthorized, futureshop.OAuthInvalidClient, "client authentication failed")
+			return
+		}
+		shopKey = sh.creds.ShopKey
+	} else {
+		var ok bool
+		if shopKey, ok = s.bearer(r, now); !ok {
+			apiError(w, http.StatusUnauthorized, futureshop.CodeUnauthorized, "invalid or expired access token")
+			return
+		}
+	}
+	if !s.limits.Allow(shopKey, "api", limitRate, limitBurst) {
+		w.Header().Set("Retry-After", "1")
+		apiError(w, http.StatusTooManyRequests, futureshop.CodeTooManyRequests, "Too Many Requests") // [I]
+		return
+	}
+	if f, ok := s.faults.Take(shopKey, op); ok {
+		switch f.Kind {
+		case kit.FaultThrottle:
+			w.Header().Set("Retry-After", "1")
+			apiError(w, http.StatusTooManyRequests, futureshop.CodeTooManyRequests, "Too Many Requests")
+			return
+		case kit.FaultServerError:
+			apiError(w, http.StatusInternalServerError, futureshop.CodeInternal, "Internal Server Error")
+			return
+		case kit.FaultMaintenance:
+			w.Header().Set("Retry-After", "3600")
+			apiError(w, http.StatusServiceUnavailable, futureshop.CodeMaintenance, "メンテナンス中です") // [I]
+			return
+		case kit.FaultTimeout:
+			kit.Hold(r, 2*time.Minute)
+			http.Error(w, "Gateway Timeout", http.StatusGatewayTimeout)
+			return
+		case kit.FaultSlow:
+			kit.Hold(r, f.Delay)
+		case kit.FaultMalformed:
+			w.Header().Set("Content-Type", futureshop.ContentTypeJSON)
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`{"orderList":[{"orderNo":"1000`))
+			return
+		}
+	}
+	switch op {
+	case futureshop.OpToken:
+		s.issueToken(w, r, shopKey, now)
+	case futureshop.OpOrderSearch:
+		s.search(w, r, shopKey, now)
+	case futureshop.OpOrderDetail:
+		s.detail(w, r, shopKey, now)
+	}
+}
+
+// client authenticates the token request: Basic client credentials plus
+// the shop key header [V3]. A shop under the expired-credential fault is
+// refused as if its secret had been revoked.
+func (s *Sim) client(r *http.Request) (*shop, bool) {
+	id, secret, ok := r.BasicAuth()
+	key := r.Header.Get(futureshop.HeaderShopKey)
+	if !ok || key == "" {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[key]
+	if sh == nil || sh.creds.ClientID != id || sh.creds.ClientSecret != secret || s.faults.Active(key, kit.FaultExpiredCredential) {
+		return nil, false
+	}
+	return sh, true
+}
+
+// bearer checks the access token and that the shop key header names the
+// shop it was issued to.
+func (s *Sim) bearer(r *http.Request, now time.Time) (string, bool) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return "", false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tokens[tok]
+	if !ok || !now.Before(t.expires) || t.shop != r.Header.Get(futureshop.HeaderShopKey) || s.faults.Active(t.shop, kit.FaultExpiredCredential) {
+		return "", false
+	}
+	return t.shop, true
+}
+
+func (s *Sim) issueToken(w http.ResponseWriter, r *http.Request, shopKey string, now time.Time) {
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != futureshop.GrantType {
+		oauthError(w, http.StatusBadRequest, futureshop.OAuthInvalidGrant, "grant_type must be client_credentials")
+		return
+	}
+	tok := randHex(24)
+	s.mu.Lock()
+	s.tokens[tok] = token{shop: shopKey, expires: now.Add(TokenLifetime)}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, futureshop.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(TokenLifetime / time.Second)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", futureshop.ContentTypeJSON+"; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func apiError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, futureshop.ErrorBody{Status: "failed", Errors: []futureshop.APIError{{Code: code, Message: msg}}})
+}
+
+func oauthError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, futureshop.OAuthError{Error: code, ErrorDescription: desc})
+}
+
+// cursor is opaque to clients: base64 of the next offset.
+func encodeCursor(off int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(off)))
+}
+
+func decodeCursor(c string) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+	return n, err == nil && n >= 0 && strings.HasPrefix(string(b), "o:")
+}
