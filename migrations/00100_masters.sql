@@ -1,8 +1,8 @@
 -- Masters (SPEC §12): carriers, delivery services and time slots, payment
 -- methods, products, the product mapping (対応表), and staged uploads.
 --
--- connection_id columns have no foreign key yet: the connections table comes
--- with its own migrations (00200+); a later migration adds the reference.
+-- connection_id columns have no foreign key here: the connections table comes
+-- with its own migrations (00200+); 00210 adds the reference.
 
 -- +goose Up
 CREATE TABLE carriers (

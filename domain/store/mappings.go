@@ -62,7 +62,7 @@ func (s *Store) SaveProductMapping(ctx context.Context, m *domain.ProductMapping
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrUnknownSKU
 	}
-	return err
+	return unknownConnection(err)
 }
 
 // DeleteProductMapping removes one mapping.
@@ -164,6 +164,9 @@ func (s *Store) PreviewMappingUpload(ctx context.Context, meta Upload, t *upload
 				INSERT INTO mapping_upload_rows (upload_id, line, connection_id, status, item_code, option_code, sku)
 				SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])`,
 				meta.ID, lines, conn, st, item, opt, sku); err != nil {
+				if errors.Is(unknownConnection(err), ErrUnknownConnection) {
+					return ErrUnknownConnection
+				}
 				return fmt.Errorf("stage mapping rows: %w", err)
 			}
 		}

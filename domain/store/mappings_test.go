@@ -16,12 +16,13 @@ import (
 func TestMappingUpload(t *testing.T) {
 	st := store.New(testdb.New(t))
 	ctx := context.Background()
+	honten, ip := mustChannel(t, st, "楽天本店"), mustChannel(t, st, "Interpark")
 	for _, sku := range []string{"S-1", "S-2"} {
 		if err := st.CreateProduct(ctx, &domain.Product{SKU: sku, Name: sku}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	channels := map[string]int64{"楽天本店": 7, "7": 7, "Interpark": 9, "9": 9}
+	channels := store.ChannelLookup([]domain.Connection{{ID: honten, ChannelName: "楽天本店"}, {ID: ip, ChannelName: "Interpark"}})
 	file := "販売チャネル,商品コード(チャネル),オプションコード,SKU販売者管理コード\n" +
 		"楽天本店,item-1,red,S-1\n" +
 		"楽天本店,item-1,blue,S-2\n" +
@@ -30,7 +31,7 @@ func TestMappingUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := st.PreviewMappingUpload(ctx, store.Upload{}, tab, channels, 9)
+	u, err := st.PreviewMappingUpload(ctx, store.Upload{}, tab, channels, ip)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,18 +41,18 @@ func TestMappingUpload(t *testing.T) {
 	if n, err := st.ApplyMappingUpload(ctx, u.ID); err != nil || n != 3 {
 		t.Fatalf("apply: n=%d err=%v", n, err)
 	}
-	if sku, err := st.MappedSKU(ctx, 9, "ip-100", ""); err != nil || sku != "S-1" {
+	if sku, err := st.MappedSKU(ctx, ip, "ip-100", ""); err != nil || sku != "S-1" {
 		t.Errorf("ip-100 → %q, %v", sku, err)
 	}
 
 	// Same file again: nothing to do. A changed SKU and an unknown SKU: refused as a whole.
 	tab, _ = upload.Read(strings.NewReader(file))
-	u, _ = st.PreviewMappingUpload(ctx, store.Upload{}, tab, channels, 9)
+	u, _ = st.PreviewMappingUpload(ctx, store.Upload{}, tab, channels, ip)
 	if u.Counts != (upload.Counts{Unchanged: 3}) {
 		t.Errorf("second preview = %+v", u.Counts)
 	}
 	tab, _ = upload.Read(strings.NewReader(strings.Replace(file, "blue,S-2", "blue,S-1", 1) + "楽天本店,item-2,,NOPE\n"))
-	u, _ = st.PreviewMappingUpload(ctx, store.Upload{}, tab, channels, 9)
+	u, _ = st.PreviewMappingUpload(ctx, store.Upload{}, tab, channels, ip)
 	if u.Counts != (upload.Counts{Changed: 1, Unchanged: 2, Invalid: 1}) {
 		t.Errorf("third preview = %+v", u.Counts)
 	}
@@ -62,7 +63,7 @@ func TestMappingUpload(t *testing.T) {
 	if _, err := st.ApplyMappingUpload(ctx, u.ID); !errors.Is(err, store.ErrUploadNotApplicable) {
 		t.Errorf("apply with an invalid row: err = %v", err)
 	}
-	if sku, _ := st.MappedSKU(ctx, 7, "item-1", "blue"); sku != "S-2" {
+	if sku, _ := st.MappedSKU(ctx, honten, "item-1", "blue"); sku != "S-2" {
 		t.Errorf("refused upload changed item-1/blue to %q", sku)
 	}
 }
@@ -70,23 +71,24 @@ func TestMappingUpload(t *testing.T) {
 func TestUnmappedChannelItems(t *testing.T) {
 	st := store.New(testdb.New(t))
 	ctx := context.Background()
+	c3, c4 := mustChannel(t, st, "楽天本店"), mustChannel(t, st, "楽天2号店")
 	st.CreateProduct(ctx, &domain.Product{SKU: "S-1", Name: "x"})
-	if err := st.SaveProductMapping(ctx, &domain.ProductMapping{ConnectionID: 3, ItemCode: "a", SKU: "S-1"}); err != nil {
+	if err := st.SaveProductMapping(ctx, &domain.ProductMapping{ConnectionID: c3, ItemCode: "a", SKU: "S-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveProductMapping(ctx, &domain.ProductMapping{ConnectionID: 3, ItemCode: "z", SKU: "NOPE"}); !errors.Is(err, store.ErrUnknownSKU) {
+	if err := st.SaveProductMapping(ctx, &domain.ProductMapping{ConnectionID: c3, ItemCode: "z", SKU: "NOPE"}); !errors.Is(err, store.ErrUnknownSKU) {
 		t.Errorf("mapping to unknown SKU: err = %v", err)
 	}
 	items := []domain.ChannelItem{
-		{ConnectionID: 3, ItemCode: "a", Name: "mapped"},
-		{ConnectionID: 3, ItemCode: "b", Name: "まだ"},
-		{ConnectionID: 3, ItemCode: "b", OptionCode: "opt", Name: "まだ opt"},
-		{ConnectionID: 4, ItemCode: "a", Name: "other channel"},
+		{ConnectionID: c3, ItemCode: "a", Name: "mapped"},
+		{ConnectionID: c3, ItemCode: "b", Name: "まだ"},
+		{ConnectionID: c3, ItemCode: "b", OptionCode: "opt", Name: "まだ opt"},
+		{ConnectionID: c4, ItemCode: "a", Name: "other channel"},
 	}
 	if err := st.RecordChannelItems(ctx, items); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.UnmappedChannelItems(ctx, 3, 100)
+	got, err := st.UnmappedChannelItems(ctx, c3, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +155,7 @@ func TestSeededMasters(t *testing.T) {
 		}
 	}
 	// Channel mappings: Rakuten code 1 → クレジットカード wins over the name.
+	c5 := mustChannel(t, st, "楽天本店")
 	var card, cod int64
 	for _, p := range pms {
 		switch p.Name {
@@ -162,19 +165,19 @@ func TestSeededMasters(t *testing.T) {
 			cod = p.ID
 		}
 	}
-	st.SavePaymentMethodMapping(ctx, &domain.PaymentMethodMapping{ConnectionID: 5, ChannelName: "クレジットカード", ChannelCode: "1", PaymentMethodID: card})
-	st.SavePaymentMethodMapping(ctx, &domain.PaymentMethodMapping{ConnectionID: 5, ChannelName: "代引き", PaymentMethodID: cod})
-	if p, err := st.PaymentMethodForChannel(ctx, 5, "何か", "1"); err != nil || p.ID != card {
+	st.SavePaymentMethodMapping(ctx, &domain.PaymentMethodMapping{ConnectionID: c5, ChannelName: "クレジットカード", ChannelCode: "1", PaymentMethodID: card})
+	st.SavePaymentMethodMapping(ctx, &domain.PaymentMethodMapping{ConnectionID: c5, ChannelName: "代引き", PaymentMethodID: cod})
+	if p, err := st.PaymentMethodForChannel(ctx, c5, "何か", "1"); err != nil || p.ID != card {
 		t.Errorf("by code: %+v %v", p, err)
 	}
-	if p, err := st.PaymentMethodForChannel(ctx, 5, "代引き", ""); err != nil || p.ID != cod {
+	if p, err := st.PaymentMethodForChannel(ctx, c5, "代引き", ""); err != nil || p.ID != cod {
 		t.Errorf("by name: %+v %v", p, err)
 	}
-	if _, err := st.PaymentMethodForChannel(ctx, 5, "謎", ""); !errors.Is(err, store.ErrNotFound) {
+	if _, err := st.PaymentMethodForChannel(ctx, c5, "謎", ""); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown: %v", err)
 	}
-	st.SaveDeliveryMethodMapping(ctx, &domain.DeliveryMethodMapping{ConnectionID: 5, ChannelName: "宅配便", DeliveryServiceID: takkyubin.ID})
-	if id, err := st.DeliveryServiceForChannel(ctx, 5, "宅配便"); err != nil || id != takkyubin.ID {
+	st.SaveDeliveryMethodMapping(ctx, &domain.DeliveryMethodMapping{ConnectionID: c5, ChannelName: "宅配便", DeliveryServiceID: takkyubin.ID})
+	if id, err := st.DeliveryServiceForChannel(ctx, c5, "宅配便"); err != nil || id != takkyubin.ID {
 		t.Errorf("delivery mapping: %d %v", id, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -14,6 +15,20 @@ import (
 
 // ErrDuplicateName: another row of the master already has the name.
 var ErrDuplicateName = errors.New("store: duplicate name")
+
+// ErrUnknownConnection: a mapping names a connection that does not exist
+// (never created, or deleted meanwhile).
+var ErrUnknownConnection = errors.New("store: unknown connection")
+
+// unknownConnection turns a violation of a masters table's connection_id
+// reference (migration 00210) into ErrUnknownConnection.
+func unknownConnection(err error) error {
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code == "23503" && strings.HasSuffix(pe.Constraint, "_connection_id_fkey") {
+		return ErrUnknownConnection
+	}
+	return err
+}
 
 // Carriers lists 配送会社 in display order.
 func (s *Store) Carriers(ctx context.Context) ([]domain.Carrier, error) {
@@ -157,10 +172,10 @@ func (s *Store) DeliveryMethodMappings(ctx context.Context) ([]domain.DeliveryMe
 
 // SaveDeliveryMethodMapping adds or re-points a channel's delivery-method name.
 func (s *Store) SaveDeliveryMethodMapping(ctx context.Context, m *domain.DeliveryMethodMapping) error {
-	return s.db.QueryRowxContext(ctx, `
+	return unknownConnection(s.db.QueryRowxContext(ctx, `
 		INSERT INTO delivery_method_mappings (connection_id, channel_name, delivery_service_id) VALUES ($1, $2, $3)
 		ON CONFLICT (connection_id, channel_name) DO UPDATE SET delivery_service_id = excluded.delivery_service_id
-		RETURNING id`, m.ConnectionID, m.ChannelName, m.DeliveryServiceID).Scan(&m.ID)
+		RETURNING id`, m.ConnectionID, m.ChannelName, m.DeliveryServiceID).Scan(&m.ID))
 }
 
 // DeleteDeliveryMethodMapping removes one mapping.
@@ -193,10 +208,10 @@ func (s *Store) PaymentMethodMappings(ctx context.Context) ([]domain.PaymentMeth
 
 // SavePaymentMethodMapping adds or re-points a channel payment method.
 func (s *Store) SavePaymentMethodMapping(ctx context.Context, m *domain.PaymentMethodMapping) error {
-	return s.db.QueryRowxContext(ctx, `
+	return unknownConnection(s.db.QueryRowxContext(ctx, `
 		INSERT INTO payment_method_mappings (connection_id, channel_name, channel_code, payment_method_id) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (connection_id, channel_name, channel_code) DO UPDATE SET payment_method_id = excluded.payment_method_id
-		RETURNING id`, m.ConnectionID, m.ChannelName, m.ChannelCode, m.PaymentMethodID).Scan(&m.ID)
+		RETURNING id`, m.ConnectionID, m.ChannelName, m.ChannelCode, m.PaymentMethodID).Scan(&m.ID))
 }
 
 // DeletePaymentMethodMapping removes one mapping.

@@ -186,7 +186,7 @@ func TestProductCRUDAndInUse(t *testing.T) {
 	if page, _, _ = st.Products(ctx, store.ProductQuery{Search: "りんご"}); len(page) != 1 {
 		t.Errorf("search りんご: %d rows", len(page))
 	}
-	m := &domain.ProductMapping{ConnectionID: 1, ItemCode: "item-1", SKU: "A-1"}
+	m := &domain.ProductMapping{ConnectionID: mustChannel(t, st, "楽天本店"), ItemCode: "item-1", SKU: "A-1"}
 	if err := st.SaveProductMapping(ctx, m); err != nil {
 		t.Fatal(err)
 	}
