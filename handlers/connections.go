@@ -278,6 +278,9 @@ func (h *handler) saveConnection(w http.ResponseWriter, r *http.Request, c *doma
 			h.serverError(w, r, err)
 			return
 		default:
+			if stored != nil {
+				h.applyConnectionOptions(r, *stored, *c) // 自動注文連動 etc. switch the matching 連携ロボット
+			}
 			verb := "変更しました"
 			if stored == nil {
 				verb = "登録しました。接続テストで設定を確かめてください"

@@ -24,6 +24,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/secretbox"
 	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -53,6 +54,10 @@ type Deps struct {
 	SandboxMounted bool
 	// MarketplaceHTTP is the HTTP client for marketplace calls; nil = default.
 	MarketplaceHTTP *http.Client
+	// Scheduler runs the linkage robots (連携ロボット); edits reschedule
+	// through it and 今すぐ実行 starts runs on it. nil: the pages still
+	// work, robots run only where a scheduler is.
+	Scheduler *jobs.Scheduler
 }
 
 // handler holds the dependencies the handlers share.

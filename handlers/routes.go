@@ -87,6 +87,21 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /rules/{id}", h.updateRule) // operators may only preview
 	mux.Handle("POST /rules/{id}/delete", h.requireAdmin(h.deleteRule))
 
+	// ロボット > 連携ロボット (syncjobs*.go); changes are admin-only.
+	mux.HandleFunc("GET /sync-jobs", h.syncJobsPage)
+	mux.Handle("GET /sync-jobs/new", h.requireAdmin(h.newSyncJob))
+	mux.Handle("POST /sync-jobs", h.requireAdmin(h.createSyncJob))
+	mux.Handle("GET /sync-jobs/easy", h.requireAdmin(h.easySyncJobsPage))
+	mux.Handle("POST /sync-jobs/easy", h.requireAdmin(h.createEasySyncJobs))
+	mux.HandleFunc("GET /sync-jobs/{id}", h.syncJobPage)
+	mux.HandleFunc("GET /sync-jobs/{id}/runs", h.syncJobRunsFragment)
+	mux.Handle("GET /sync-jobs/{id}/edit", h.requireAdmin(h.editSyncJob))
+	mux.Handle("POST /sync-jobs/{id}", h.requireAdmin(h.updateSyncJob))
+	mux.Handle("POST /sync-jobs/{id}/enable", h.requireAdmin(h.enableSyncJob))
+	mux.Handle("POST /sync-jobs/{id}/disable", h.requireAdmin(h.disableSyncJob))
+	mux.Handle("POST /sync-jobs/{id}/delete", h.requireAdmin(h.deleteSyncJob))
+	mux.Handle("POST /sync-jobs/{id}/run", h.requireAdmin(h.runSyncJob))
+
 	// APIログ (apilogs.go)
 	mux.HandleFunc("GET /api-logs", h.apiLogsPage)
 	mux.HandleFunc("GET /api-logs/{id}", h.apiLogPage)

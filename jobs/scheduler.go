@@ -443,3 +443,7 @@ func (s *Scheduler) listen(ctx context.Context) {
 		}
 	}
 }
+
+// Registry is the actions this scheduler can run: the robot pages offer
+// these, and かんたん設定 creates robots only for them.
+func (s *Scheduler) Registry() *Registry { return s.registry }

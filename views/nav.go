@@ -29,7 +29,7 @@ var Nav = []NavItem{
 	{Label: "ロボット", Children: []NavItem{
 		{Label: "変換ロボット", Path: "/import-mappings", Ready: true},
 		{Label: "処理ロボット", Path: "/rules", Ready: true},
-		{Label: "連携ロボット", Path: "/sync-jobs", Ready: false},
+		{Label: "連携ロボット", Path: "/sync-jobs", Ready: true},
 	}},
 	{Label: "設定", Children: []NavItem{
 		{Label: "API接続設定", Path: "/settings/connections", Ready: true},

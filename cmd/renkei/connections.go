@@ -87,6 +87,14 @@ func purgeAPILogs(ctx context.Context, st *store.Store, retention time.Duration,
 			return
 		}
 		logger.Info("api log purged", "deleted", n, "retention_days", int(retention.Hours()/24))
+		// 連携ロボット run history is kept as long as the API log it links to.
+		if n, err := st.PurgeSyncRuns(ctx, time.Now().Add(-retention)); err != nil {
+			if ctx.Err() == nil {
+				logger.Error("purge robot runs", "err", err)
+			}
+		} else {
+			logger.Info("robot run history purged", "deleted", n)
+		}
 	}
 	purge()
 	t := time.NewTicker(24 * time.Hour)

@@ -18,6 +18,7 @@ import (
 	"github.com/renkei-oss/renkei/handlers"
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
+	"github.com/renkei-oss/renkei/jobs/productimport"
 	"github.com/renkei-oss/renkei/migrations"
 )
 
@@ -47,6 +48,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 	}
 	registry := jobs.NewRegistry()
 	registry.Register(domain.ActionOrderImport, orderimport.NewAction(st, box, logger))
+	registry.Register(domain.ActionProductImport, productimport.NewAction(st, box, func(err error) { logger.Error("write api log", "err", err) }))
 	robots, err := jobs.New(db, registry, jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
 	if err != nil {
 		return err
@@ -75,6 +77,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		Secrets:      box,
 		// mountSandbox serves it beside the app; API接続設定 offers its URL.
 		SandboxMounted: cfg.Sandbox,
+		Scheduler:      robots,
 	}))
 	if cfg.Sandbox {
 		if err := mountSandbox(mux, cfg, logger); err != nil {

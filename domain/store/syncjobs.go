@@ -265,3 +265,32 @@ func (s *Store) LastSyncRuns(ctx context.Context) (map[int64]domain.SyncRun, err
 	}
 	return out, nil
 }
+
+// PurgeSyncRuns deletes finished runs that started before cutoff (the run
+// history is kept as long as the API log). Each robot's latest run is kept
+// whatever its age, so the list still shows how it last went.
+func (s *Store) PurgeSyncRuns(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `
+		DELETE FROM sync_job_runs r WHERE r.started_at < $1 AND r.status <> 'running'
+		AND r.id <> (SELECT max(id) FROM sync_job_runs l WHERE l.job_id = r.job_id)`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge sync runs: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// SetConnectionSyncJobsEnabled switches the connection's robots of action
+// on or off and returns the ids it changed (to reschedule them).
+func (s *Store) SetConnectionSyncJobsEnabled(ctx context.Context, connectionID int64, action domain.ActionName, enabled bool) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `
+		UPDATE sync_jobs SET enabled = $3, updated_at = now(),
+			consecutive_failures = CASE WHEN $3 THEN 0 ELSE consecutive_failures END,
+			retry_after = CASE WHEN $3 THEN NULL ELSE retry_after END
+		WHERE connection_id = $1 AND action = $2 AND enabled <> $3
+		RETURNING id`, connectionID, action, enabled)
+	if err != nil {
+		return nil, fmt.Errorf("store: switch %s robots of connection %d: %w", action, connectionID, err)
+	}
+	return ids, nil
+}
