@@ -141,7 +141,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 		URL:       c.cfg.BaseURL + PathToken,
 		Header: http.Header{
 			"Authorization": {c.basic},
-			HeaderShopKey:    {c.cfg.ShopKey},
+			HeaderShopKey:   {c.cfg.ShopKey},
 			"Content-Type":  {ContentTypeForm},
 			"Accept":        {ContentTypeJSON},
 		},
@@ -185,7 +185,7 @@ func (c *Client) get(ctx context.Context, op, rawURL string) (*marketplace.Respo
 			URL:       rawURL,
 			Header: http.Header{
 				"Authorization": {"Bearer " + tok},
-				HeaderShopKey:    {c.cfg.ShopKey},
+				HeaderShopKey:   {c.cfg.ShopKey},
 				"Accept":        {ContentTypeJSON},
 			},
 			PaceKey: c.key,

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"github.com/renkei-oss/renkei/marketplace/sandbox/amazonsim"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/futureshopsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/rakutensim"
 )
@@ -13,4 +14,5 @@ import (
 var Registered = []Factory{
 	func(env kit.Env) Simulator { return rakutensim.New(env) },
 	func(env kit.Env) Simulator { return amazonsim.New(env) },
+	func(env kit.Env) Simulator { return futureshopsim.New(env) },
 }
