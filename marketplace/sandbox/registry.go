@@ -3,6 +3,7 @@ package sandbox
 import (
 	"github.com/renkei-oss/renkei/marketplace/sandbox/amazonsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/futureshopsim"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/interparksim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/rakutensim"
 )
@@ -14,5 +15,6 @@ import (
 var Registered = []Factory{
 	func(env kit.Env) Simulator { return rakutensim.New(env) },
 	func(env kit.Env) Simulator { return amazonsim.New(env) },
+	func(env kit.Env) Simulator { return interparksim.New(env) },
 	func(env kit.Env) Simulator { return futureshopsim.New(env) },
 }
