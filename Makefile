@@ -9,10 +9,11 @@ DEVENV := $(GO) run ./cmd/devenv
 # Add yours here, e.g. FUZZ_TARGETS += ./domain/upload:FuzzDecode
 FUZZ_TARGETS :=
 FUZZ_TARGETS += ./marketplace/amazon:FuzzParseOrders
-FUZZ_TARGETS += ./marketplace/interpark:FuzzParseOrderList
 FUZZ_TARGETS += ./marketplace/futureshop:FuzzParseSearch
+FUZZ_TARGETS += ./marketplace/interpark:FuzzParseOrderList
 FUZZ_TARGETS += ./marketplace/rakuten:FuzzParseGetOrder
 FUZZ_TARGETS += ./marketplace/rakuten:FuzzParseSearchOrder
+FUZZ_TARGETS += ./marketplace/shopserve:FuzzParseRetrieve
 FUZZTIME     ?= 10s
 
 .PHONY: build run test test-steps vet templ-check gotest fuzz bench
