@@ -14,7 +14,10 @@ import (
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/amazon"
+	"github.com/renkei-oss/renkei/marketplace/futureshop"
+	"github.com/renkei-oss/renkei/marketplace/interpark"
 	"github.com/renkei-oss/renkei/marketplace/rakuten"
+	"github.com/renkei-oss/renkei/marketplace/shopserve"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -46,6 +49,17 @@ func (h *handler) connectionTester(c *domain.Connection, rec marketplace.CallRec
 			Recorder:      rec,
 			Now:           h.Now,
 		}), nil
+	case domain.MarketplaceShopserve:
+		return shopserve.New(shopserve.Config{
+			BaseURL:     c.BaseURL,
+			StoreID:     c.Param(domain.FieldShopserveStoreID),
+			ManagerKey:  c.Secret(domain.FieldShopserveManagerKey),
+			HTTP:        h.MarketplaceHTTP,
+			Timeout:     testAttemptTimeout,
+			MaxAttempts: testMaxAttempts,
+			BackoffBase: testBackoff,
+			Recorder:    rec,
+		}), nil
 	case domain.MarketplaceAmazon:
 		cfg := amazon.Config{
 			Country: c.Param(domain.FieldAmazonMarketplace),
@@ -68,6 +82,31 @@ func (h *handler) connectionTester(c *domain.Connection, rec marketplace.CallRec
 			cfg.AuthEndpoint = c.BaseURL
 		}
 		return amazon.New(cfg)
+	case domain.MarketplaceFutureshop:
+		return futureshop.New(futureshop.Config{
+			BaseURL:      c.BaseURL,
+			ShopKey:      c.Param(domain.FieldFutureshopShopKey),
+			ClientID:     c.Param(domain.FieldFutureshopClientID),
+			ClientSecret: c.Secret(domain.FieldFutureshopClientSecret),
+			HTTP:         h.MarketplaceHTTP,
+			Timeout:      testAttemptTimeout,
+			MaxAttempts:  testMaxAttempts,
+			BackoffBase:  testBackoff,
+			Recorder:     rec,
+		})
+	case domain.MarketplaceInterpark:
+		return interpark.New(interpark.Config{
+			BaseURL:     c.BaseURL,
+			ShopID:      c.Param(domain.FieldInterparkShopID),
+			CompanyNo:   c.Param(domain.FieldInterparkCompanyNo),
+			ContractNo:  c.Param(domain.FieldInterparkSupplyContract),
+			HTTP:        h.MarketplaceHTTP,
+			Timeout:     testAttemptTimeout,
+			MaxAttempts: testMaxAttempts,
+			BackoffBase: testBackoff,
+			Recorder:    rec,
+			Now:         h.Now,
+		}), nil
 	}
 	return nil, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,13 +109,7 @@ func TestConnectionTestAgainstSandboxLogsEveryCallWithoutSecrets(t *testing.T) {
 		t.Errorf("network failure = %q", got)
 	}
 
-	// futureshop has no client yet: 未対応, and nothing logged.
-	fsID := createdID(t, app.PostForm(t, app.Admin, "/settings/connections", url.Values{
-		"marketplace": {"futureshop"}, "channel_name": {"futureshop 本店"}, "base_url": {"https://api.admin.future-shop.net"},
-		"ship_from_id": {strconv.FormatInt(sf, 10)}, "shop_key": {"shopkey1"}, "client_id": {"fs-client.1"}, "client_secret": {"fs-secret-value-9911"}}))
-	if got = pressTest(t, app, fsID); !strings.Contains(got, "未対応") {
-		t.Errorf("futureshop = %q", got)
-	}
+	// futureshop: TestFutureshopConnectionTestAgainstSandbox.
 
 	// Every call is in the API log; the filters find them.
 	logs := app.Get(t, app.Operator, "/api-logs?action=connection_test&connection="+rID)
