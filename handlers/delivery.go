@@ -192,11 +192,16 @@ func (h *handler) addDeliveryMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderDelivery(w, r, http.StatusUnprocessableEntity, firstError(errs))
 		return
 	}
-	if err := h.Store.SaveDeliveryMethodMapping(r.Context(), &m); err != nil {
+	err := h.Store.SaveDeliveryMethodMapping(r.Context(), &m)
+	if errors.Is(err, store.ErrUnknownConnection) {
+		h.renderDelivery(w, r, http.StatusUnprocessableEntity, unknownChannelMessage)
+		return
+	}
+	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.flash(w, r, "success", fmt.Sprintf("配送方法名「%s」の対応を保存しました。", m.ChannelName))
+	h.flash(w, r, "success", fmt.Sprintf("配送方法名「%s」の対応を保存しました。", m.ChannelName)+h.reevaluateAfterMasters(r, m.ConnectionID))
 	redirect(w, r, deliveryPath+"#delivery-mappings")
 }
 

@@ -95,11 +95,15 @@ func (h *handler) addMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderMappings(w, r, http.StatusUnprocessableEntity, fmt.Sprintf("SKU「%s」は商品マスタにありません。先に商品マスタに登録してください。", m.SKU))
 		return
 	}
+	if errors.Is(err, store.ErrUnknownConnection) {
+		h.renderMappings(w, r, http.StatusUnprocessableEntity, unknownChannelMessage)
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.flash(w, r, "success", fmt.Sprintf("「%s %s」を SKU「%s」に対応させました。", m.ItemCode, m.OptionCode, m.SKU))
+	h.flash(w, r, "success", fmt.Sprintf("「%s %s」を SKU「%s」に対応させました。", m.ItemCode, m.OptionCode, m.SKU)+h.reevaluateAfterMasters(r, m.ConnectionID))
 	redirect(w, r, mappingsPath)
 }
 
@@ -200,7 +204,7 @@ func (h *handler) applyMappingUpload(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.flash(w, r, "success", fmt.Sprintf("外部商品対応表に反映しました（新規%d件・変更%d件）。", u.New, u.Changed))
+	h.flash(w, r, "success", fmt.Sprintf("外部商品対応表に反映しました（新規%d件・変更%d件）。", u.New, u.Changed)+h.reevaluateAfterMasters(r, 0))
 	redirect(w, r, mappingsPath)
 }
 

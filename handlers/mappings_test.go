@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,13 +38,14 @@ func TestMappingUploadFromExcel(t *testing.T) {
 	for _, sku := range []string{"SKU-A", "SKU-B"} {
 		app.Store.CreateProduct(ctx, &domain.Product{SKU: sku, Name: sku + " 商品"})
 	}
+	ip := testChannel(t, app, "Interpark")
 	data := xlsxFile(t, [][]any{
 		{"商品コード(チャネル)", "オプションコード", "SKU販売者管理コード"},
 		{"IP-100", "", "SKU-A"},
 		{"IP-200", "OPT-1", "SKU-B"},
 		{"IP-300", "", "SKU-NONE"},
 	})
-	body, ct := multipartFile(t, "interpark.xlsx", data, map[string]string{"connection_id": "42"})
+	body, ct := multipartFile(t, "interpark.xlsx", data, map[string]string{"connection_id": strconv.FormatInt(ip, 10)})
 	res := app.PostMultipart(t, app.Admin, "/product-mappings/upload", ct, body)
 	res.WantStatus(t, http.StatusSeeOther)
 	preview := res.Header.Get("Location")
@@ -55,7 +57,7 @@ func TestMappingUploadFromExcel(t *testing.T) {
 		t.Errorf("errors = %q", got)
 	}
 	app.PostForm(t, app.Admin, preview+"/apply", nil).WantRedirect(t, preview)
-	if _, err := app.Store.MappedSKU(ctx, 42, "IP-100", ""); err == nil {
+	if _, err := app.Store.MappedSKU(ctx, ip, "IP-100", ""); err == nil {
 		t.Error("a refused upload mapped IP-100")
 	}
 
@@ -65,17 +67,17 @@ func TestMappingUploadFromExcel(t *testing.T) {
 		{"IP-100", "", "SKU-A"},
 		{"IP-200", "OPT-1", "SKU-B"},
 	})
-	body, ct = multipartFile(t, "interpark.xlsx", data, map[string]string{"connection_id": "42"})
+	body, ct = multipartFile(t, "interpark.xlsx", data, map[string]string{"connection_id": strconv.FormatInt(ip, 10)})
 	preview = app.PostMultipart(t, app.Admin, "/product-mappings/upload", ct, body).Header.Get("Location")
 	if res = app.Get(t, app.Admin, preview); !strings.Contains(res.Text("#upload-meta"), "Excel") {
 		t.Errorf("format not shown: %s", res.Text("#upload-meta"))
 	}
 	app.PostForm(t, app.Admin, preview+"/apply", nil).WantRedirect(t, "/product-mappings")
-	if sku, err := app.Store.MappedSKU(ctx, 42, "IP-200", "OPT-1"); err != nil || sku != "SKU-B" {
+	if sku, err := app.Store.MappedSKU(ctx, ip, "IP-200", "OPT-1"); err != nil || sku != "SKU-B" {
 		t.Errorf("IP-200/OPT-1 → %q, %v", sku, err)
 	}
 	res = app.Get(t, app.Operator, "/product-mappings/export?enc=utf8")
-	if !strings.Contains(res.Body, "42,IP-200,OPT-1,SKU-B") {
+	if !strings.Contains(res.Body, "Interpark,IP-200,OPT-1,SKU-B") {
 		t.Errorf("export: %q", res.Body)
 	}
 	if res = app.Get(t, app.Operator, "/product-mappings"); !strings.Contains(res.Text("#mappings"), "SKU-B 商品") || res.Doc.Find("#mappings button").Length() != 0 {

@@ -2,11 +2,13 @@ package handlers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/views"
 )
@@ -67,9 +69,15 @@ func (h *handler) csvTemplate(w http.ResponseWriter, r *http.Request, file strin
 
 // uploadsRefused maps a whole-file refusal to its message; other errors are
 // the server's fault.
+// unknownChannelMessage answers a mapping for a connection that is gone.
+const unknownChannelMessage = "販売チャネルが見つかりません（削除された可能性があります）。一覧にある販売チャネルを選び直してください。"
+
 func uploadMessage(err error) (string, bool) {
 	if upload.IsFileError(err) {
 		return err.Error(), true
+	}
+	if errors.Is(err, store.ErrUnknownConnection) {
+		return unknownChannelMessage, true
 	}
 	return "", false
 }

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -184,7 +185,7 @@ func TestProductEditDisableDelete(t *testing.T) {
 	res = app.PostForm(t, app.Admin, "/products", url.Values{"sku": {"B-1"}, "name": {"ばなな"}, "jan": {"4901234567894"}, "type": {"オプションあり"}, "handling_days": {"3"}})
 	res.WantStatus(t, http.StatusSeeOther)
 	loc := res.Header.Get("Location")
-	app.PostForm(t, app.Admin, "/product-mappings", url.Values{"connection_id": {"1"}, "item_code": {"item-b"}, "sku": {"B-1"}}).WantRedirect(t, "/product-mappings")
+	app.PostForm(t, app.Admin, "/product-mappings", url.Values{"connection_id": {strconv.FormatInt(testChannel(t, app, "楽天市場 本店"), 10)}, "item_code": {"item-b"}, "sku": {"B-1"}}).WantRedirect(t, "/product-mappings")
 	// Mapped, so it can only be disabled.
 	app.PostForm(t, app.Admin, loc+"/delete", nil).WantRedirect(t, loc)
 	res = app.Get(t, app.Admin, loc)
@@ -278,6 +279,8 @@ func TestDeliveryAndPaymentMasters(t *testing.T) {
 	}
 
 	// Per-channel names: Rakuten's settlementMethodCode 2 and a delivery-method name.
+	// The export names the channel.
+	chID := strconv.FormatInt(testChannel(t, app, "楽天市場 本店"), 10)
 	pms, _ := app.Store.PaymentMethods(context.Background())
 	var cod int64
 	for _, p := range pms {
@@ -285,16 +288,16 @@ func TestDeliveryAndPaymentMasters(t *testing.T) {
 			cod = p.ID
 		}
 	}
-	app.PostForm(t, app.Admin, "/settings/payment-method-mappings", url.Values{"connection_id": {"7"}, "channel_name": {"代金引換"}, "channel_code": {"2"}, "payment_method_id": {fmt.Sprint(cod)}}).WantRedirect(t, "/settings/payment-methods")
+	app.PostForm(t, app.Admin, "/settings/payment-method-mappings", url.Values{"connection_id": {chID}, "channel_name": {"代金引換"}, "channel_code": {"2"}, "payment_method_id": {fmt.Sprint(cod)}}).WantRedirect(t, "/settings/payment-methods")
 	res = app.Get(t, app.Operator, "/settings/payment-methods/export?what=mappings&enc=utf8")
-	if !strings.Contains(res.Body, "7,代金引換,2,代金引換") {
+	if !strings.Contains(res.Body, "楽天市場 本店,代金引換,2,代金引換") {
 		t.Errorf("payment mapping export: %q", res.Body)
 	}
 	ds, _ := app.Store.DeliveryServices(context.Background())
-	app.PostForm(t, app.Admin, "/settings/delivery-method-mappings", url.Values{"connection_id": {"7"}, "channel_name": {"宅配便（ヤマト）"}, "delivery_service_id": {fmt.Sprint(ds[0].ID)}}).WantRedirect(t, "/settings/delivery-services")
+	app.PostForm(t, app.Admin, "/settings/delivery-method-mappings", url.Values{"connection_id": {chID}, "channel_name": {"宅配便（ヤマト）"}, "delivery_service_id": {fmt.Sprint(ds[0].ID)}}).WantRedirect(t, "/settings/delivery-services")
 	res = app.Get(t, app.Operator, "/settings/delivery-services/export?what=mappings&enc=sjis")
 	utf, _ = japanese.ShiftJIS.NewDecoder().String(res.Body)
-	if !strings.Contains(utf, "7,宅配便（ヤマト）,"+ds[0].CarrierName+","+ds[0].Name) {
+	if !strings.Contains(utf, "楽天市場 本店,宅配便（ヤマト）,"+ds[0].CarrierName+","+ds[0].Name) {
 		t.Errorf("delivery mapping export: %q", utf)
 	}
 	if res = app.Get(t, app.Admin, "/settings/delivery-services"); !strings.Contains(res.Text("#delivery-method-mappings"), "宅配便（ヤマト）") {

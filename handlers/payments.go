@@ -77,11 +77,16 @@ func (h *handler) addPaymentMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderPayments(w, r, http.StatusUnprocessableEntity, firstError(errs))
 		return
 	}
-	if err := h.Store.SavePaymentMethodMapping(r.Context(), &m); err != nil {
+	err := h.Store.SavePaymentMethodMapping(r.Context(), &m)
+	if errors.Is(err, store.ErrUnknownConnection) {
+		h.renderPayments(w, r, http.StatusUnprocessableEntity, unknownChannelMessage)
+		return
+	}
+	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.flash(w, r, "success", "チャネルの支払方法の対応を保存しました。")
+	h.flash(w, r, "success", "チャネルの支払方法の対応を保存しました。"+h.reevaluateAfterMasters(r, m.ConnectionID))
 	redirect(w, r, paymentsPath+"#payment-mappings")
 }
 

@@ -126,7 +126,7 @@ func (h *handler) createProduct(w http.ResponseWriter, r *http.Request) {
 		h.page(w, r, http.StatusUnprocessableEntity, "商品を登録", views.ProductEdit(f))
 		return
 	}
-	h.flash(w, r, "success", fmt.Sprintf("商品「%s」を登録しました。", p.SKU))
+	h.flash(w, r, "success", fmt.Sprintf("商品「%s」を登録しました。", p.SKU)+h.reevaluateAfterMasters(r, 0))
 	redirect(w, r, fmt.Sprintf("%s/%d", productsPath, p.ID))
 }
 

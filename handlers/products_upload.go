@@ -128,6 +128,6 @@ func (h *handler) applyProductUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Logger.Info("product upload applied", "upload", u.ID, "rows", n, "by", currentUser(r).Name)
-	h.flash(w, r, "success", fmt.Sprintf("商品マスタに反映しました（新規%d件・変更%d件）。", u.New, u.Changed))
+	h.flash(w, r, "success", fmt.Sprintf("商品マスタに反映しました（新規%d件・変更%d件）。", u.New, u.Changed)+h.reevaluateAfterMasters(r, 0))
 	redirect(w, r, productsPath)
 }

@@ -193,6 +193,40 @@ func (h *handler) importRunPage(w http.ResponseWriter, r *http.Request) {
 	h.renderImportPage(w, r, http.StatusOK, views.ImportPageData{Mode: run.Mode, Hours: "24", Selected: run.ConnectionID}, run.ID)
 }
 
+// reevaluateAfterMasters re-evaluates what imports held or skipped once a
+// master an order waited for is saved (a delivery/payment name mapping, a
+// product or its mapping): for one connection, or every connection when
+// connID is 0. The save already succeeded, so a failure here is logged and
+// the operator can still use 再評価 on 出荷指示取込. It returns a sentence
+// for the flash message, empty when nothing moved.
+func (h *handler) reevaluateAfterMasters(r *http.Request, connID int64) string {
+	ctx := r.Context()
+	conns, err := h.Store.Connections(ctx)
+	if err != nil {
+		h.Logger.Warn("re-evaluate after a masters save", "err", err)
+		return ""
+	}
+	moved := 0
+	for _, c := range conns {
+		if connID != 0 && c.ID != connID {
+			continue
+		}
+		full, err := h.Store.Connection(ctx, h.Secrets, c.ID)
+		if err == nil {
+			var res orderimport.ReevalResult
+			res, err = h.importRunner().Reevaluate(ctx, full, currentUser(r).Name)
+			moved += res.Released + res.Imported
+		}
+		if err != nil {
+			h.Logger.Warn("re-evaluate after a masters save", "connection", c.ID, "err", err)
+		}
+	}
+	if moved == 0 {
+		return ""
+	}
+	return fmt.Sprintf("再評価で %d件の注文が保留解除・取込されました。", moved)
+}
+
 // reevaluateImport re-runs conversion and rules on what the import held or
 // skipped for a connection, after the operator fixed the cause.
 func (h *handler) reevaluateImport(w http.ResponseWriter, r *http.Request) {
