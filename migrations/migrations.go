@@ -1,10 +1,20 @@
 // Package migrations holds the database schema as goose SQL files, embedded
 // into the binary, and applies them.
 //
-// Version ranges keep parallel work from colliding: 00001–00099 base
-// (users, sessions), 00100–00199 masters, 00200–00299 connections and the API
-// log, 00300–00399 marketplaces. Out-of-order application is allowed, so a
-// lower number merged after a higher one still runs.
+// Version ranges keep parallel work from colliding:
+//
+//	00001–00099  base: users, sessions
+//	00100–00199  masters: carriers, delivery services, payment methods,
+//	             products and their per-channel mappings
+//	00200–00299  connections, ship-from origins and the API log (00210 ties
+//	             the masters mappings to their connection)
+//	00300–00399  marketplaces (reserved, unused so far)
+//	00400–00499  sync jobs (連携ロボット)
+//	00500–00599  ship orders: 出荷指示取込, 変換ロボット, 処理ロボット, 出荷リスト
+//	00600+       issue 8
+//
+// Out-of-order application is allowed, so a lower number merged after a
+// higher one still runs.
 package migrations
 
 import (
