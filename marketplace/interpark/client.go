@@ -67,7 +67,7 @@ func New(cfg Config) *Client {
 	red.Fields = append(red.Fields, ParamCompanyNo, ParamContractNo)
 	c.http = marketplace.NewClient(marketplace.ClientConfig{
 		Marketplace: marketplace.Interpark,
-		HTTP:        cfg.HTTP,
+		HTTP:        withUTF8(cfg.HTTP),
 		Timeout:     cfg.Timeout,
 		MaxAttempts: cfg.MaxAttempts,
 		BackoffBase: cfg.BackoffBase,

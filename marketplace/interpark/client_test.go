@@ -128,11 +128,19 @@ func TestConnectionTestAndCredentials(t *testing.T) {
 			}
 		})
 	}
-	// The identifiers never reach the API log.
+	// The identifiers never reach the API log; answers are logged in UTF-8.
+	refused := false
 	for _, c := range e.calls.all() {
+		if !utf8.ValidString(c.ResponseSummary) {
+			t.Fatalf("API log summary is not UTF-8: %q", c.ResponseSummary)
+		}
+		refused = refused || strings.Contains(c.ResponseSummary, interpark.MsgAuthFailed)
 		if strings.Contains(c.URL, interparksim.DemoCompanyNo) || strings.Contains(c.URL, interparksim.DemoShopID) {
 			t.Fatalf("identifier in logged URL %s", c.URL)
 		}
+	}
+	if !refused {
+		t.Fatal("the refusal's Korean text is not in the API log")
 	}
 }
 
