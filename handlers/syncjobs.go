@@ -290,8 +290,12 @@ func (h *handler) reschedule(r *http.Request, id int64) {
 	}
 }
 
-func (h *handler) enableSyncJob(w http.ResponseWriter, r *http.Request)  { h.setSyncJobEnabled(w, r, true) }
-func (h *handler) disableSyncJob(w http.ResponseWriter, r *http.Request) { h.setSyncJobEnabled(w, r, false) }
+func (h *handler) enableSyncJob(w http.ResponseWriter, r *http.Request) {
+	h.setSyncJobEnabled(w, r, true)
+}
+func (h *handler) disableSyncJob(w http.ResponseWriter, r *http.Request) {
+	h.setSyncJobEnabled(w, r, false)
+}
 
 func (h *handler) setSyncJobEnabled(w http.ResponseWriter, r *http.Request, on bool) {
 	j, ok := h.syncJobByPath(w, r)
