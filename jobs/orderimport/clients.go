@@ -10,6 +10,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/amazon"
+	"github.com/renkei-oss/renkei/marketplace/futureshop"
 	"github.com/renkei-oss/renkei/marketplace/rakuten"
 )
 
@@ -52,6 +53,13 @@ func Searchers(o ClientOptions) SearcherFunc {
 				cfg.AuthEndpoint = c.BaseURL
 			}
 			return amazon.New(cfg)
+		case domain.MarketplaceFutureshop:
+			return futureshop.New(futureshop.Config{
+				BaseURL: c.BaseURL, ShopKey: c.Param(domain.FieldFutureshopShopKey),
+				ClientID: c.Param(domain.FieldFutureshopClientID), ClientSecret: c.Secret(domain.FieldFutureshopClientSecret),
+				HTTP: o.HTTP, Timeout: o.Timeout, MaxAttempts: o.MaxAttempts, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
+				Pacer: o.Pacer, Recorder: rec, MaxWindow: domain.ImportWindowMax, Now: o.Now,
+			})
 		}
 		return nil, nil
 	}

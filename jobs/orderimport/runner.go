@@ -20,6 +20,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/marketplace"
+	"github.com/renkei-oss/renkei/marketplace/futureshop"
 )
 
 // SearcherFunc builds the marketplace client of a connection, recording
@@ -195,10 +196,14 @@ func (r *Runner) execute(ctx context.Context, conn domain.Connection, run *domai
 
 // importStatuses asks the marketplace for the statuses an import can use:
 // Rakuten's pre-shipping progress (100–300, the rest are never created),
-// Amazon's default Pending and Unshipped.
+// Amazon's default Pending and Unshipped, futureshop's 未発送.
 func importStatuses(m domain.Marketplace) []string {
-	if m == domain.MarketplaceRakuten {
+	switch m {
+	case domain.MarketplaceRakuten:
 		return []string{"100", "200", "300"}
+	case domain.MarketplaceFutureshop:
+		// 発送ステータス 未発送: shipped orders are past import.
+		return []string{futureshop.ShippingNotShipped}
 	}
 	return nil
 }
