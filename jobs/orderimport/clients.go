@@ -11,6 +11,7 @@ import (
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/amazon"
 	"github.com/renkei-oss/renkei/marketplace/futureshop"
+	"github.com/renkei-oss/renkei/marketplace/interpark"
 	"github.com/renkei-oss/renkei/marketplace/rakuten"
 )
 
@@ -60,6 +61,13 @@ func Searchers(o ClientOptions) SearcherFunc {
 				HTTP: o.HTTP, Timeout: o.Timeout, MaxAttempts: o.MaxAttempts, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
 				Pacer: o.Pacer, Recorder: rec, MaxWindow: domain.ImportWindowMax, Now: o.Now,
 			})
+		case domain.MarketplaceInterpark:
+			return interpark.New(interpark.Config{
+				BaseURL: c.BaseURL, ShopID: c.Param(domain.FieldInterparkShopID),
+				CompanyNo: c.Param(domain.FieldInterparkCompanyNo), ContractNo: c.Param(domain.FieldInterparkSupplyContract),
+				HTTP: o.HTTP, Timeout: o.Timeout, MaxAttempts: o.MaxAttempts, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
+				Pacer: o.Pacer, Recorder: rec, Now: o.Now,
+			}), nil
 		}
 		return nil, nil
 	}

@@ -217,6 +217,7 @@ func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, eac
 			if err != nil {
 				return err
 			}
+			acknowledged(p.Orders)
 			fresh := add(p.Orders)
 			if p.Pages <= 1 || fresh == 0 {
 				break
@@ -230,6 +231,17 @@ func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, eac
 		}
 	}
 	return nil
+}
+
+// acknowledged marks orders the new-order list returned as 発送対象: the
+// call itself moved them there on Interpark (seed), whatever state the
+// answer still shows. A re-import then sees no change.
+func acknowledged(orders []marketplace.Order) {
+	for i := range orders {
+		if orders[i].Status < StateConfirmed {
+			orders[i].Status, orders[i].StatusName = StateConfirmed, StateName(StateConfirmed)
+		}
+	}
 }
 
 // IsMaintenance reports whether err is Interpark's maintenance answer.

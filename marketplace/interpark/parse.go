@@ -213,9 +213,10 @@ func (o *Order) normalise() (marketplace.Order, error) {
 		Buyer:       marketplace.Party{Name: o.OrdNm, Phone: firstNonEmpty(o.MobileTel, o.Tel), Country: "KR"},
 		Recipient: marketplace.Party{Name: o.RcvrNm, Phone: firstNonEmpty(o.DeliMobile, o.DeliTel), PostalCode: strings.ReplaceAll(o.DelZip, "-", ""),
 			Address1: o.DeliAddr1, Address2: o.DeliAddr2, Country: "KR"},
-		Remarks:           o.DeliComment,
-		PaymentMethodName: "Interpark決済",
-		Currency:          Currency,
+		Remarks:            o.DeliComment,
+		PaymentMethodName:  PaymentName,
+		DeliveryMethodName: DeliveryName,
+		Currency:           Currency,
 	}
 	out.Totals.Fixed = true
 	for _, d := range o.Delivery {

@@ -62,6 +62,13 @@ const (
 	StateCompleted = "80"
 
 	Currency = "KRW"
+
+	// DeliveryName and PaymentName are Renkei's names, not Interpark's: the
+	// order lists carry neither, and the conversion robot maps a channel's
+	// names to the operator's masters, so every Interpark order gets these
+	// two to map once in 配送方法・支払方法マッピング.
+	DeliveryName = "Interpark配送"
+	PaymentName  = "Interpark決済"
 )
 
 // Rate is our pacing [I]: Interpark publishes no limit; 1 request/second.
