@@ -13,6 +13,7 @@ import (
 	"github.com/renkei-oss/renkei/marketplace/futureshop"
 	"github.com/renkei-oss/renkei/marketplace/interpark"
 	"github.com/renkei-oss/renkei/marketplace/rakuten"
+	"github.com/renkei-oss/renkei/marketplace/shopserve"
 )
 
 // ClientOptions are the transport settings of the clients an import builds.
@@ -67,6 +68,14 @@ func Searchers(o ClientOptions) SearcherFunc {
 				CompanyNo: c.Param(domain.FieldInterparkCompanyNo), ContractNo: c.Param(domain.FieldInterparkSupplyContract),
 				HTTP: o.HTTP, Timeout: o.Timeout, MaxAttempts: o.MaxAttempts, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
 				Pacer: o.Pacer, Recorder: rec, Now: o.Now,
+			}), nil
+		case domain.MarketplaceShopserve:
+			// The seed imports only orders the shop gave a provisional
+			// 問い合わせ番号; the others wait for it.
+			return shopserve.New(shopserve.Config{
+				BaseURL: c.BaseURL, StoreID: c.Param(domain.FieldShopserveStoreID), ManagerKey: c.Secret(domain.FieldShopserveManagerKey),
+				HTTP: o.HTTP, Timeout: o.Timeout, MaxAttempts: o.MaxAttempts, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
+				Pacer: o.Pacer, Recorder: rec, MaxWindow: domain.ImportWindowMax, WithSlipOnly: true, Now: o.Now,
 			}), nil
 		}
 		return nil, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/futureshop"
+	"github.com/renkei-oss/renkei/marketplace/shopserve"
 )
 
 // SearcherFunc builds the marketplace client of a connection, recording
@@ -204,6 +205,9 @@ func importStatuses(m domain.Marketplace) []string {
 	case domain.MarketplaceFutureshop:
 		// 発送ステータス 未発送: shipped orders are past import.
 		return []string{futureshop.ShippingNotShipped}
+	case domain.MarketplaceShopserve:
+		// 「未確認をみる」: confirmed orders were taken already (seed).
+		return []string{shopserve.OrderUnconfirmed}
 	}
 	return nil
 }
