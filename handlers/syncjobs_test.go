@@ -29,12 +29,21 @@ var fakeImportCounts = domain.SyncCounts{Fetched: 7, Created: 5, Skipped: 1, Fai
 
 func newRobotsApp(t *testing.T, opts ...handlertest.Option) *robotsApp {
 	t.Helper()
+	return newRobotsAppWith(t, nil, opts...)
+}
+
+// newRobotsAppWith lets register add real actions built on the app's deps.
+func newRobotsAppWith(t *testing.T, register func(*jobs.Registry, *handlers.Deps), opts ...handlertest.Option) *robotsApp {
+	t.Helper()
 	reg := jobs.NewRegistry()
 	reg.Register(domain.ActionOrderImport, jobs.ActionFunc(func(ctx context.Context, run *jobs.Run) (domain.SyncCounts, error) {
 		return fakeImportCounts, nil
 	}))
 	var sched *jobs.Scheduler
 	opts = append(opts, func(d *handlers.Deps) {
+		if register != nil {
+			register(reg, d)
+		}
 		s, err := jobs.New(d.DB, reg, jobs.Options{Instance: "handlers-test", Logger: d.Logger})
 		if err != nil {
 			t.Fatal(err)

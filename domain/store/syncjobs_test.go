@@ -97,3 +97,65 @@ func TestSyncJobsLifecycle(t *testing.T) {
 		t.Fatalf("delete twice: %v", err)
 	}
 }
+
+// Old runs go with the API log's retention, except each robot's latest run
+// and runs still in progress; the options switch only the matching robots.
+func TestPurgeSyncRunsAndSwitchByAction(t *testing.T) {
+	db := testdb.New(t)
+	st := store.New(db)
+	ctx := context.Background()
+	conn := syncJobConn(t, db, "楽天 本店")
+	now := time.Now()
+	mk := func(name string, a domain.ActionName) domain.SyncJob {
+		j, err := st.CreateSyncJob(ctx, domain.SyncJob{Name: name, ConnectionID: conn, Action: a,
+			Trigger: domain.Trigger{Kind: domain.TriggerInterval, IntervalMinutes: 15}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	busy, idle, stock := mk("取込", domain.ActionOrderImport), mk("取込2", domain.ActionOrderImport), mk("在庫", domain.ActionStockPush)
+	claim := func(j domain.SyncJob, slot string, age time.Duration, status domain.SyncRunStatus) int64 {
+		run, ok, err := st.ClaimSyncRun(ctx, j.ID, slot, domain.SyncCauseSchedule, "a", now.Add(-age))
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		if status != domain.SyncRunRunning {
+			fin := now.Add(-age)
+			run.Status, run.FinishedAt = status, &fin
+			if err := st.FinishSyncRun(ctx, run, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return run.ID
+	}
+	const day = 24 * time.Hour
+	oldDone := claim(busy, "1", 100*day, domain.SyncRunSucceeded)
+	oldRunning := claim(busy, "2", 95*day, domain.SyncRunRunning)
+	recent := claim(busy, "3", time.Hour, domain.SyncRunFailed)
+	onlyOld := claim(idle, "1", 200*day, domain.SyncRunSucceeded)
+
+	n, err := st.PurgeSyncRuns(ctx, now.Add(-90*day))
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d (%v), want 1", n, err)
+	}
+	var left []int64
+	if err := db.Select(&left, `SELECT id FROM sync_job_runs ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{oldRunning, recent, onlyOld}
+	if len(left) != len(want) || left[0] != want[0] || left[1] != want[1] || left[2] != want[2] {
+		t.Fatalf("left %v, want %v (purged %d)", left, want, oldDone)
+	}
+
+	ids, err := st.SetConnectionSyncJobsEnabled(ctx, conn, domain.ActionOrderImport, true)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("switched %v (%v)", ids, err)
+	}
+	if ids, _ := st.SetConnectionSyncJobsEnabled(ctx, conn, domain.ActionOrderImport, true); len(ids) != 0 {
+		t.Fatalf("switched again %v", ids)
+	}
+	if j, _ := st.SyncJob(ctx, stock.ID); j.Enabled {
+		t.Fatal("the stock robot was switched with the imports")
+	}
+}
