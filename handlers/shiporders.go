@@ -131,21 +131,37 @@ func (h *handler) shipOrderPage(w http.ResponseWriter, r *http.Request) {
 	h.page(w, r, http.StatusOK, "出荷指示 "+o.ChannelOrderNo, views.ShipOrderPage(d))
 }
 
-// bulkShipOrders runs 一括操作 on the chosen ship orders: change status, or
-// hold / release with a reason. Every change lands in each order's history.
+// shipOrderFilterKeys are 出荷リスト's filter parameters; the bulk form
+// carries them as filter_<key> for 「絞り込み条件に一致する全件」.
+var shipOrderFilterKeys = []string{"status", "connection", "payment", "api", "ordered_from", "ordered_to", "ship_from", "ship_to", "q"}
+
+// bulkAllMax bounds one 「全件に実行」: beyond it the operator narrows the
+// filter, so a single click never rewrites the whole history table.
+const bulkAllMax = 100_000
+
+// bulkShipOrders runs 一括操作 on the chosen ship orders, or on all those
+// matching the list's filter after a confirmation step that shows their
+// count: change status, or hold / release with a reason. Every change lands
+// in each order's history.
 func (h *handler) bulkShipOrders(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "フォームを読み取れませんでした。", http.StatusBadRequest)
 		return
 	}
-	var ids []int64
-	for _, v := range r.PostForm["id"] {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			ids = append(ids, id)
+	ctx := r.Context()
+	all := r.PostFormValue("scope") == "filter"
+	filter := url.Values{}
+	for _, k := range shipOrderFilterKeys {
+		if v := r.PostFormValue("filter_" + k); v != "" {
+			filter.Set(k, v)
 		}
 	}
 	back := "/ship-orders"
-	if ref, err := url.Parse(r.Referer()); err == nil && ref.Path == "/ship-orders" {
+	if all {
+		if len(filter) > 0 {
+			back += "?" + filter.Encode()
+		}
+	} else if ref, err := url.Parse(r.Referer()); err == nil && ref.Path == "/ship-orders" {
 		q := ref.Query()
 		q.Del("done")
 		back += "?" + q.Encode()
@@ -154,41 +170,91 @@ func (h *handler) bulkShipOrders(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(back, "?") {
 		sep = "&"
 	}
-	if len(ids) == 0 {
-		redirect(w, r, back+sep+"done="+url.QueryEscape("出荷指示を選んでから実行してください。"))
-		return
-	}
+	done := func(msg string) { redirect(w, r, back+sep+"done="+url.QueryEscape(msg)) }
+
 	actor := currentUser(r).Name
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	var n int
-	var err error
-	var what string
+	var run func(ids []int64) (int, error)
+	var what, doing string
 	switch r.PostFormValue("action") {
 	case "status":
 		s, ok := domain.ParseStatus(r.PostFormValue("status"))
 		if !ok {
-			redirect(w, r, back+sep+"done="+url.QueryEscape("変更先のステータスを選んでください。"))
+			done("変更先のステータスを選んでください。")
 			return
 		}
-		n, err = h.Store.SetShipOrdersStatus(r.Context(), ids, s, actor)
-		what = "ステータスを" + s.Label() + "に変更しました"
+		run = func(ids []int64) (int, error) { return h.Store.SetShipOrdersStatus(ctx, ids, s, actor) }
+		what, doing = "ステータスを"+s.Label()+"に変更しました", "ステータスを「"+s.Label()+"」に変更"
 	case "hold":
 		if reason == "" {
-			redirect(w, r, back+sep+"done="+url.QueryEscape("保留の理由を入力してください。"))
+			done("保留の理由を入力してください。")
 			return
 		}
-		n, err = h.Store.HoldShipOrders(r.Context(), ids, reason, actor)
-		what = "保留にしました"
+		run = func(ids []int64) (int, error) { return h.Store.HoldShipOrders(ctx, ids, reason, actor) }
+		what, doing = "保留にしました", "理由「"+reason+"」で保留"
 	case "release":
-		n, err = h.Store.ReleaseShipOrders(r.Context(), ids, reason, actor)
-		what = "保留を解除しました"
+		run = func(ids []int64) (int, error) { return h.Store.ReleaseShipOrders(ctx, ids, reason, actor) }
+		what, doing = "保留を解除しました", "保留を解除"
 	default:
-		redirect(w, r, back+sep+"done="+url.QueryEscape("一括操作を選んでください。"))
+		done("一括操作を選んでください。")
 		return
 	}
+
+	var ids []int64
+	if all {
+		sq, f, errs := shipOrderQuery(filter)
+		if len(errs) > 0 {
+			done("絞り込み条件が読めません。出荷リストで絞り込み直してください。")
+			return
+		}
+		total, err := h.Store.CountShipOrders(ctx, sq)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		switch {
+		case total == 0:
+			done("絞り込み条件に一致する出荷指示はありません。")
+			return
+		case total > bulkAllMax:
+			done(fmt.Sprintf("絞り込み条件に一致する出荷指示が%d件あり、一度に実行できる%d件を超えています。条件を絞ってから実行してください。", total, bulkAllMax))
+			return
+		}
+		// The count the operator confirmed must still be the count now;
+		// otherwise they confirm the new one.
+		if confirmed := r.PostFormValue("confirm"); confirmed != strconv.FormatInt(total, 10) {
+			form := url.Values{"action": {r.PostFormValue("action")}, "status": {r.PostFormValue("status")}, "reason": {reason}}
+			for k, v := range filter {
+				form["filter_"+k] = v
+			}
+			d := views.BulkConfirmData{Count: total, Doing: doing, Filter: f, Form: form, BackURL: back, Changed: confirmed != ""}
+			if sq.ConnectionID > 0 {
+				if c, err := h.Store.Connection(ctx, h.Secrets, sq.ConnectionID); err == nil {
+					d.Channel = c.ChannelName
+				}
+			}
+			h.page(w, r, http.StatusOK, "一括操作の確認", views.BulkConfirm(d))
+			return
+		}
+		if ids, err = h.Store.ShipOrderIDs(ctx, sq, bulkAllMax); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	} else {
+		for _, v := range r.PostForm["id"] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			done("出荷指示を選んでから実行してください。")
+			return
+		}
+	}
+	n, err := run(ids)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, back+sep+"done="+url.QueryEscape(fmt.Sprintf("%d件中%d件の%s。", len(ids), n, what)))
+	done(fmt.Sprintf("%d件中%d件の%s。", len(ids), n, what))
 }

@@ -138,6 +138,21 @@ func (s *Store) CountShipOrders(ctx context.Context, q ShipOrderQuery) (int64, e
 	return n, err
 }
 
+// ShipOrderIDs returns the ids of every ship order matching q's filters
+// (its page position and limit are ignored), at most max of them, for bulk
+// actions on 「絞り込み条件に一致する全件」.
+func (s *Store) ShipOrderIDs(ctx context.Context, q ShipOrderQuery, max int) ([]int64, error) {
+	where, args := q.where()
+	args = append(args, max)
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `SELECT o.id FROM ship_orders o WHERE `+where+`
+		ORDER BY o.ordered_at DESC, o.id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: ship order ids: %w", err)
+	}
+	return ids, nil
+}
+
 // ShipOrders returns one page of 出荷リスト, newest order first, and the
 // cursor of the next page (nil on the last one). Keyset paging on
 // (ordered_at, id) keeps every page as cheap as the first.
