@@ -77,4 +77,3 @@ func BenchmarkImportCalls(b *testing.B) {
 	}
 	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }
-
