@@ -118,7 +118,12 @@ func (h *handler) sandboxURL(r *http.Request, m domain.Marketplace) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/sandbox/" + string(m)
+	u := scheme + "://" + r.Host + "/sandbox/" + string(m)
+	if m == domain.MarketplaceShopserve {
+		// The API's base includes its version, as in production (…/v2).
+		u += "/v2"
+	}
+	return u
 }
 
 // connectionBaseURL answers the API接続先 select (HTMX): the base URL field
