@@ -181,6 +181,9 @@ func (h *handler) checkSyncJob(ctx context.Context, j domain.SyncJob, oldAction 
 	if errs[views.SJFieldAction] == "" && j.Action != oldAction && !h.registered(j.Action) {
 		errs[views.SJFieldAction] = fmt.Sprintf("アクション「%s」はこのRenkeiではまだ使えません（未対応）。一覧の別のアクションを選んでください。", j.Action.Label())
 	}
+	if errs[views.SJFieldAction] == "" && j.Enabled && !h.registered(j.Action) {
+		errs[views.SJFieldEnabled] = fmt.Sprintf("アクション「%s」はまだ使えない（未対応）ため、有効にできません。「有効にする」のチェックを外して保存してください。", j.Action.Label())
+	}
 	if len(errs) == 0 && j.Trigger.Kind == domain.TriggerAfter {
 		siblings, err := h.Store.SyncJobsOfConnection(ctx, j.ConnectionID)
 		if err != nil {

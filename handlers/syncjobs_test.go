@@ -192,6 +192,28 @@ func TestSyncJobFormValidation(t *testing.T) {
 			t.Errorf("field %s has no label", id)
 		}
 	})
+	// An old robot whose action cannot run here may be edited, not enabled.
+	old, err := app.Store.CreateSyncJob(context.Background(), domain.SyncJob{Name: "在庫", ConnectionID: conn, Action: domain.ActionStockPush,
+		Trigger: domain.Trigger{Kind: domain.TriggerInterval, IntervalMinutes: 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := "/sync-jobs/" + strconv.FormatInt(old.ID, 10)
+	res := app.PostForm(t, app.Admin, op, robotForm(conn, "在庫", "action", "stock_push"))
+	res.WantStatus(t, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.Text("#err-enabled"), "有効にできません") {
+		t.Fatalf("beside 有効: %q", res.Text("#err-enabled"))
+	}
+	f := robotForm(conn, "在庫 30分", "action", "stock_push", "interval_minutes", "20")
+	f.Del("enabled")
+	app.PostForm(t, app.Admin, op, f).WantRedirect(t, op)
+	app.PostForm(t, app.Admin, op+"/enable", nil).WantRedirect(t, "/sync-jobs")
+	if j, _ := app.Store.SyncJob(context.Background(), old.ID); j.Enabled || j.Name != "在庫 30分" {
+		t.Fatalf("unsupported robot %+v", j)
+	}
+	if err := app.Store.DeleteSyncJob(context.Background(), old.ID); err != nil {
+		t.Fatal(err)
+	}
 	jobs, _ := app.Store.SyncJobs(context.Background())
 	if len(jobs) != 0 {
 		t.Fatalf("invalid robots saved: %+v", jobs)
