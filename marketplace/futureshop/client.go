@@ -52,6 +52,9 @@ var _ interface {
 	marketplace.ConnectionTester
 	marketplace.OrderSearcher
 	marketplace.OrderFetcher
+	marketplace.StockPusher
+	marketplace.ShipmentPusher
+	marketplace.ProductFetcher
 } = (*Client)(nil)
 
 // New builds a client; it refuses a missing credential or API domain
@@ -171,25 +174,43 @@ func (c *Client) forget(token string) {
 	e.mu.Unlock()
 }
 
-// get performs an authenticated GET of rawURL. A 401 drops the cached token
-// and re-authorizes once [V3]: the token may have been revoked early.
+// get performs an authenticated GET of rawURL.
 func (c *Client) get(ctx context.Context, op, rawURL string) (*marketplace.Response, error) {
+	return c.call(ctx, op, http.MethodGet, rawURL, nil)
+}
+
+// call performs an authenticated request; body, when not nil, is sent as
+// JSON. A 401 drops the cached token and re-authorizes once [V3]: the token
+// may have been revoked early.
+func (c *Client) call(ctx context.Context, op, method, rawURL string, body any) (*marketplace.Response, error) {
+	var b []byte
+	if body != nil {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
+			return nil, &marketplace.Error{Kind: marketplace.InvalidRequest, Marketplace: marketplace.Futureshop, Operation: op, Err: err}
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.token(ctx)
 		if err != nil {
 			return nil, err
 		}
+		h := http.Header{
+			"Authorization": {"Bearer " + tok},
+			HeaderShopKey:   {c.cfg.ShopKey},
+			"Accept":        {ContentTypeJSON},
+		}
+		if b != nil {
+			h.Set("Content-Type", ContentTypeJSON)
+		}
 		resp, err := c.http.Do(ctx, marketplace.Request{
 			Operation: op,
-			Method:    http.MethodGet,
+			Method:    method,
 			URL:       rawURL,
-			Header: http.Header{
-				"Authorization": {"Bearer " + tok},
-				HeaderShopKey:   {c.cfg.ShopKey},
-				"Accept":        {ContentTypeJSON},
-			},
-			PaceKey: c.key,
-			Pace:    pace,
+			Header:    h,
+			Body:      b,
+			PaceKey:   c.key,
+			Pace:      pace,
 		})
 		if marketplace.KindOf(err) == marketplace.AuthFailed && attempt == 0 {
 			c.forget(tok)
@@ -313,18 +334,22 @@ func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, eac
 	return nil
 }
 
-// checkNext accepts a nextUrl only on our API domain and search path: the
+// checkNext accepts a nextUrl only on our API domain and the same path: the
 // bearer token and shop key must never go anywhere else.
 func (c *Client) checkNext(next string) (string, error) {
+	return c.checkNextOn(next, PathOrderSearch, OpOrderSearch)
+}
+
+func (c *Client) checkNextOn(next, path, op string) (string, error) {
 	if next == "" {
 		return "", nil
 	}
 	u, err := url.Parse(next)
 	base, _ := url.Parse(c.cfg.BaseURL)
 	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) ||
-		u.Path != base.Path+PathOrderSearch || u.Query().Get(QueryCursor) == "" {
-		return "", &marketplace.Error{Kind: marketplace.Malformed, Marketplace: marketplace.Futureshop, Operation: OpOrderSearch,
-			Message: "nextUrlがAPIドメインの受注検索を指していません", Err: errors.New("unexpected nextUrl")}
+		u.Path != base.Path+path || u.Query().Get(QueryCursor) == "" {
+		return "", &marketplace.Error{Kind: marketplace.Malformed, Marketplace: marketplace.Futureshop, Operation: op,
+			Message: "nextUrlがAPIドメインの同じAPIを指していません", Err: errors.New("unexpected nextUrl")}
 	}
 	return next, nil
 }

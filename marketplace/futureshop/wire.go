@@ -12,7 +12,9 @@ package futureshop
 const (
 	PathToken       = "/oauth/token"
 	PathOrderSearch = "/admin-api/v1/shipping"
-	PathOrderDetail = "/admin-api/v1/orders/" // + orderNo
+	PathOrderDetail = "/admin-api/v1/orders/"         // + orderNo
+	PathShipping    = "/admin-api/v1/shipping/status" // 発送API [V]
+	PathInventory   = "/admin-api/v1/inventory"       // 在庫検索 GET, 在庫更新 POST [V3]
 	HeaderShopKey   = "X-SHOP-KEY"
 	GrantType       = "client_credentials"
 	ContentTypeForm = "application/x-www-form-urlencoded"
@@ -24,6 +26,9 @@ const (
 	OpToken       = "oauth.token"
 	OpOrderSearch = "受注検索API"
 	OpOrderDetail = "受注詳細API"
+	OpShipping    = "発送API"
+	OpStockSearch = "在庫検索API"
+	OpStockUpdate = "在庫更新API"
 )
 
 // Query parameters of 受注検索 [V3].
@@ -175,7 +180,107 @@ const (
 	MaxSearchWindowDays = 31
 	// MaxTokenLifetime: one client rejects expires_in outside 1..86400 [V3].
 	MaxTokenLifetime = 86400
+	// ShippingBatch: at most 100 orders per 発送API request [V].
+	ShippingBatch = 100
+	// InventoryBatch: rows per 在庫更新 request are not documented [I: 100].
+	InventoryBatch = 100
+	// MaxStock is the largest quantity one client accepts [V3].
+	MaxStock = 999999999
+	// Byte limits of 発送API [V] and 在庫更新 [V3].
+	MaxOrderNoBytes   = 12
+	MaxInvoiceNoBytes = 100
+	MaxProductNoBytes = 32
+	MaxVariationBytes = 9
+	// InventoryTypeRegular is the 通常在庫 type of 在庫検索 [V3].
+	InventoryTypeRegular = "regular"
+	QueryTypes           = "types"
 )
+
+// Result status of 在庫更新 [V3] and, as proposed, 発送API [I].
+const (
+	ResultSuccess = "success"
+	ResultFailed  = "failed"
+	// CodeCannotUpdateStorePickup: 発送API refuses store-pickup orders [V].
+	CodeCannotUpdateStorePickup = "CannotUpdateStorePickup"
+)
+
+// ShippingRequest is the 発送API body [V].
+type ShippingRequest struct {
+	OrderList []ShippingOrder `json:"orderList"`
+}
+
+// ShippingOrder is one order of a 発送API request [V].
+type ShippingOrder struct {
+	OrderNo      string               `json:"orderNo"`
+	ShipmentList []ShippingShipmentIn `json:"shipmentList"`
+}
+
+// ShippingShipmentIn is one shipment to mark shipped [V]. Omitted fields
+// are left unchanged by futureshop; empty ones overwrite with empty.
+type ShippingShipmentIn struct {
+	ShipmentNo   int              `json:"shipmentNo"`
+	ShippingInfo ShippingInfoPush `json:"shippingInfo"`
+}
+
+// ShippingInfoPush are the fields 発送API sets [V].
+type ShippingInfoPush struct {
+	InvoiceNo       string `json:"invoiceNo,omitempty"`
+	ExpectedArrival string `json:"expectedArrival,omitempty"`
+	ShippingDate    string `json:"shippingDate,omitempty"`
+}
+
+// ResultResponse is the answer of 在庫更新 [V3] and 発送API [I].
+type ResultResponse struct {
+	Status  string       `json:"status"`
+	Results []ItemResult `json:"results"`
+}
+
+// ItemResult is one row's verdict.
+type ItemResult struct {
+	OrderNo   string     `json:"orderNo,omitempty"`
+	ProductNo string     `json:"productNo,omitempty"`
+	Status    string     `json:"status"`
+	Errors    []APIError `json:"errors,omitempty"`
+}
+
+// InventoryRequest is the 在庫更新 body [V3].
+type InventoryRequest struct {
+	ProductList []InventoryProduct `json:"productList"`
+}
+
+// InventoryProduct is one product's stock, in searches and updates [V3].
+type InventoryProduct struct {
+	ProductNo     string        `json:"productNo"`
+	Name          string        `json:"name,omitempty"`
+	DateCreated   string        `json:"dateCreated,omitempty"`
+	InventoryInfo InventoryInfo `json:"inventoryInfo"`
+}
+
+// InventoryInfo holds the 通常在庫 rows [V3].
+type InventoryInfo struct {
+	Regular *InventoryRegular `json:"regular,omitempty"`
+}
+
+// InventoryRegular is the regular stock list [V3].
+type InventoryRegular struct {
+	InventoryList []InventoryRow `json:"inventoryList"`
+}
+
+// InventoryRow is one variation's stock [V3]. Axis codes must match an
+// existing row; an empty string is an unused axis.
+type InventoryRow struct {
+	SkuNo        string `json:"skuNo,omitempty"`
+	VerticalNo   string `json:"verticalNo"`
+	HorizontalNo string `json:"horizontalNo"`
+	JanCode      string `json:"janCode,omitempty"`
+	Count        int    `json:"count"`
+}
+
+// InventorySearchResponse is one page of 在庫検索 [V3].
+type InventorySearchResponse struct {
+	ProductList []InventoryProduct `json:"productList"`
+	NextURL     string             `json:"nextUrl,omitempty"`
+}
 
 // TokenResponse is the OAuth2 token answer [V3].
 type TokenResponse struct {

@@ -61,6 +61,7 @@ func (s *Sim) search(w http.ResponseWriter, r *http.Request, shopKey string, now
 	}
 
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	sh := s.shops[shopKey]
 	var hits []simOrder
 	for _, o := range sh.orders {
@@ -71,13 +72,16 @@ func (s *Sim) search(w http.ResponseWriter, r *http.Request, shopKey string, now
 		if len(nos) > 0 && !contains(nos, sh.orderNo(o)) {
 			continue
 		}
-		// Nothing is shipped in the sandbox yet: every order is notShipped.
-		if len(shipping) > 0 && !contains(shipping, futureshop.ShippingNotShipped) {
+		// Shipped once 発送API gave shipment 1 a shippingDate.
+		state := futureshop.ShippingNotShipped
+		if sh.shipped[sh.orderNo(o)].date != "" {
+			state = futureshop.ShippingShipped
+		}
+		if len(shipping) > 0 && !contains(shipping, state) {
 			continue
 		}
 		hits = append(hits, o)
 	}
-	s.mu.Unlock()
 
 	resp := futureshop.SearchResponse{OrderList: []futureshop.WireOrder{}}
 	end := min(off+PageSize, len(hits))
@@ -94,20 +98,14 @@ func (s *Sim) search(w http.ResponseWriter, r *http.Request, shopKey string, now
 func (s *Sim) detail(w http.ResponseWriter, r *http.Request, shopKey string, now time.Time) {
 	no := strings.TrimPrefix(r.URL.Path, futureshop.PathOrderDetail)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	sh := s.shops[shopKey]
-	var found *simOrder
-	for i := range sh.orders {
-		if sh.orderNo(sh.orders[i]) == no {
-			found = &sh.orders[i]
-			break
-		}
-	}
-	s.mu.Unlock()
-	if found == nil {
+	o, ok := sh.find(no)
+	if !ok {
 		apiError(w, http.StatusNotFound, futureshop.CodeNotFound, "受注番号 "+no+" は存在しません")
 		return
 	}
-	writeJSON(w, http.StatusOK, sh.wire(*found, now, true))
+	writeJSON(w, http.StatusOK, sh.wire(o, now, true))
 }
 
 // selfURL is the absolute URL of the request's path as the client sent it
@@ -238,9 +236,15 @@ func (sh *shop) wire(o simOrder, now time.Time, detail bool) futureshop.WireOrde
 	w.ProductTotal, w.TaxTotal = s.ProductTotal, s.TaxTotal
 	w.GrandTotal = w.ProductTotal + w.Postage + w.PaymentChargeTotal
 	w.TotalCost = w.GrandTotal
+	done := false
+	if x := sh.shipped[w.OrderNo]; x.date != "" || x.invoiceNo != "" {
+		s.ShippingInfo.InvoiceNo, s.ShippingInfo.ShippingDate, s.ShippingInfo.ExpectedArrival = x.invoiceNo, x.date, x.arrival
+		if done = x.date != ""; done && w.Status != futureshop.StatusCancelled {
+			w.Status = futureshop.StatusShipped
+		}
+	}
 	if detail {
-		shipped := false
-		s.Shipped = &shipped
+		s.Shipped = &done
 		w.PaymentStatus = futureshop.PaymentStatusNotReceived
 		if w.ReceiptDate != "" {
 			w.PaymentStatus = futureshop.PaymentStatusReceived

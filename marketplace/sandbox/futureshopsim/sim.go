@@ -68,10 +68,19 @@ type Creds struct {
 }
 
 type shop struct {
-	creds  Creds
-	gen    *kit.Gen
-	base   int64 // first order number
-	orders []simOrder
+	creds   Creds
+	gen     *kit.Gen
+	base    int64 // first order number
+	orders  []simOrder
+	shipped map[string]shipped        // by orderNo: what 発送API set
+	stock   map[string]map[string]int // productNo → OptionCode → count
+	items   []kit.Item                // the catalogue, for 在庫検索
+	updates int                       // 在庫更新 rows received
+}
+
+// shipped is what 発送API recorded for shipment 1 of an order.
+type shipped struct {
+	invoiceNo, date, arrival string
 }
 
 // simOrder is what is stored per order; the rest is a pure function of
@@ -153,7 +162,16 @@ func (s *Sim) NewShop(o ShopOptions) Creds {
 	if o.Creds.ClientSecret == "" {
 		o.Creds.ClientSecret = randHex(32)
 	}
-	sh := &shop{creds: o.Creds, gen: kit.NewGen(s.env.Seed+int64(n)*104729, now), base: 100000000001 + int64(n)*10000000}
+	sh := &shop{creds: o.Creds, gen: kit.NewGen(s.env.Seed+int64(n)*104729, now), base: 100000000001 + int64(n)*10000000,
+		shipped: map[string]shipped{}, stock: map[string]map[string]int{}}
+	sh.items = sh.gen.Catalog()
+	for i, it := range sh.items {
+		rows := map[string]int{}
+		for j := range it.Variants {
+			rows[verticalNo(j)] = 5 + (i*7+j*3)%20
+		}
+		sh.stock[it.ItemNumber] = rows
+	}
 	for i := range o.Orders {
 		// Evenly spread, oldest first, whole seconds like the API.
 		at := now.Add(-o.Span + time.Duration(i)*o.Span/time.Duration(o.Orders)).Truncate(time.Second)
@@ -189,7 +207,7 @@ func (s *Sim) Stats(shopKey string) []kit.Stat {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sh := s.shops[shopKey]; sh != nil {
-		return []kit.Stat{{Label: "受注", Value: len(sh.orders)}}
+		return []kit.Stat{{Label: "受注", Value: len(sh.orders)}, {Label: "発送済み（発送API）", Value: len(sh.shipped)}, {Label: "在庫更新（行）", Value: sh.updates}}
 	}
 	return nil
 }
@@ -210,12 +228,18 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		op = futureshop.OpOrderSearch
 	case strings.HasPrefix(r.URL.Path, futureshop.PathOrderDetail) && len(r.URL.Path) > len(futureshop.PathOrderDetail):
 		op = futureshop.OpOrderDetail
+	case r.URL.Path == futureshop.PathShipping:
+		op = futureshop.OpShipping
+	case r.URL.Path == futureshop.PathInventory && r.Method == http.MethodPost:
+		op = futureshop.OpStockUpdate
+	case r.URL.Path == futureshop.PathInventory:
+		op = futureshop.OpStockSearch
 	default:
 		apiError(w, http.StatusNotFound, futureshop.CodeNotFound, "Not Found")
 		return
 	}
 	wantMethod := http.MethodGet
-	if op == futureshop.OpToken {
+	if op == futureshop.OpToken || op == futureshop.OpShipping || op == futureshop.OpStockUpdate {
 		wantMethod = http.MethodPost
 	}
 	if r.Method != wantMethod {
@@ -277,6 +301,12 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.search(w, r, shopKey, now)
 	case futureshop.OpOrderDetail:
 		s.detail(w, r, shopKey, now)
+	case futureshop.OpShipping:
+		s.ship(w, r, shopKey)
+	case futureshop.OpStockSearch:
+		s.stockSearch(w, r, shopKey)
+	case futureshop.OpStockUpdate:
+		s.stockUpdate(w, r, shopKey)
 	}
 }
 
