@@ -354,11 +354,12 @@ func TestFaults(t *testing.T) {
 }
 
 // TestGatewayLimitAbsorbed runs a client that does not pace itself against
-// the simulator's 1/s gateway (scaled): every 429 is retried after its
-// Retry-After and the search completes.
+// the simulator's 1/s gateway (burst 2): the token and two search pages in
+// quick succession exceed it, every 429 is retried after its Retry-After and
+// the search completes.
 func TestGatewayLimitAbsorbed(t *testing.T) {
-	e := newEnv(t, 20)
-	c := e.client(t, func(cfg *futureshop.Config) { cfg.MaxAttempts = 10; cfg.BackoffMax = time.Second })
+	e := newEnv(t, 1)
+	c := e.client(t, func(cfg *futureshop.Config) { cfg.MaxAttempts = 10; cfg.BackoffMax = 2 * time.Second })
 	orders, _ := collect(t, c, marketplace.Window{From: start.Add(-30 * 24 * time.Hour), To: start})
 	if len(orders) != 200 {
 		t.Fatalf("%d orders, want 200", len(orders))
@@ -366,9 +367,9 @@ func TestGatewayLimitAbsorbed(t *testing.T) {
 	if e.sim.Limits().Rejected() == 0 {
 		t.Fatal("the gateway never refused: the test did not exercise throttling")
 	}
-	// And a paced client never hits it.
-	e2 := newEnv(t, 20)
-	paced := e2.client(t, func(cfg *futureshop.Config) { cfg.Pacer = marketplace.NewPacer(20) })
+	// And a client paced at the published rate never hits it.
+	e2 := newEnv(t, 1)
+	paced := e2.client(t, func(cfg *futureshop.Config) { cfg.Pacer = marketplace.NewPacer(1) })
 	if o, _ := collect(t, paced, marketplace.Window{From: start.Add(-30 * 24 * time.Hour), To: start}); len(o) != 200 {
 		t.Fatalf("%d orders", len(o))
 	}
