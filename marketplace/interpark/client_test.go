@@ -348,3 +348,14 @@ func TestRateLimitPacedAndEnforced(t *testing.T) {
 	}
 	mustKind(t, err, marketplace.Throttled)
 }
+
+// An answer that never comes is a network error after the attempts.
+func TestTimeoutIsNetworkError(t *testing.T) {
+	e := newEnv(t, 0)
+	e.sim.Faults().Set(interparksim.DemoShopID, kit.Fault{Kind: kit.FaultTimeout})
+	_, err := e.client(func(c *interpark.Config) { c.Timeout, c.MaxAttempts = 200*time.Millisecond, 2 }).TestConnection(context.Background())
+	mustKind(t, err, marketplace.Network)
+	if n := len(e.calls.statuses(interpark.MethodShipTargets)); n != 2 {
+		t.Fatalf("%d attempts, want 2", n)
+	}
+}

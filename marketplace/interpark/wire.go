@@ -34,6 +34,27 @@ const (
 
 	DateTimeLayout = "20060102150405" // sc.strDate, sc.endDate, ORDER_DTS, PAY_DTS
 
+	// Shipment push, one call per order line [V3].
+	MethodShipComplete = "delvCompForComm"
+	ParamOrderNo       = "sc.ordclmNo"
+	ParamOrderSeq      = "sc.ordSeq"
+	ParamShipDate      = "sc.delvDt" // yyyyMMdd
+	ParamCarrier       = "sc.delvEntrNo"
+	ParamTrackingNo    = "sc.invoNo" // digits only
+	ParamOptPrdType    = "sc.optPrdTp"
+	ParamOptSeqList    = "sc.optOrdSeqList"
+	OptPrdTypeSingle   = "01" // a line without add-on option lines
+	DateLayout         = "20060102"
+	CarrierOther       = "169167" // 기타: used when no carrier code is mapped [V3; I for shipments from Japan]
+
+	// Refusals of delvCompForComm [V3 texts]; the code they come with is ours [I].
+	CodeRefused         = "200"
+	MsgAlreadyShipped   = "이미 배송처리가 되었습니다."
+	MsgTooOld           = "주문일로부터 30일이 경과하여 발송완료 불가합니다"
+	MsgNoSuchOrder      = "발송완료 처리할 주문이 존재하지 않습니다"
+	MsgWrongState       = "현재 주문내역상태가 발송완료를 처리할 수 없습니다"
+	ShipCompleteMaxDays = 30
+
 	// Answer codes in <RESULT><CODE>. 000 is success [V3]; the others are
 	// our proposals [I]: the manual's codes were not observed.
 	CodeOK          = "000"

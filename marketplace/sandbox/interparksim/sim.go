@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,8 +57,10 @@ type Creds struct {
 // rec is the per-order state; the rest is regenerated from the seed.
 type rec struct {
 	idx     int
-	at      int64 // ORDER_DTS, unix seconds
-	ackedAt int64 // acknowledged by orderListForSingle; 0 = 新規注文
+	at      int64  // ORDER_DTS, unix seconds
+	ackedAt int64  // acknowledged by orderListForSingle; 0 = 新規注文
+	shipped uint32 // bit n: line ORD_SEQ n+1 reported shipped (70)
+	allShip bool   // every line shipped: off the ship-target list
 }
 
 type shop struct {
@@ -67,6 +70,13 @@ type shop struct {
 	orders []rec
 	acks   int
 	calls  int
+	// received lists the delvCompForComm calls accepted, for tests and the page.
+	received []Shipped
+}
+
+// Shipped is one accepted delvCompForComm call.
+type Shipped struct {
+	OrderNo, Seq, Date, Carrier, Tracking string
 }
 
 // New builds the simulator with its demo seller: 120 orders over the last
@@ -225,6 +235,7 @@ func (s *Sim) Stats(shopID string) []kit.Stat {
 		{Label: "注文数", Value: len(sh.orders)},
 		{Label: "新規注文（未確認）", Value: fresh},
 		{Label: "発送対象に更新した注文", Value: sh.acks},
+		{Label: "受信した発送完了（明細）", Value: len(sh.received)},
 		{Label: "API呼び出し", Value: sh.calls},
 	}
 }
@@ -281,6 +292,8 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch op {
 	case interpark.MethodNewOrders, interpark.MethodShipTargets:
 		s.list(w, r, sh, op)
+	case interpark.MethodShipComplete:
+		s.shipComplete(w, r, sh)
 	default:
 		writeResult(w, http.StatusOK, codeBadParam, "지원하지 않는 _method 입니다: "+op) // [I]
 	}
@@ -293,7 +306,12 @@ func (s *Sim) authenticate(r *http.Request) *shop {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sh := s.shops[id]
-	if sh == nil || r.Form.Get(interpark.ParamCompanyNo) != sh.creds.CompanyNo || r.Form.Get(interpark.ParamContractNo) != sh.creds.ContractNo {
+	if sh == nil {
+		return nil
+	}
+	// Write operations (…ForComm) carry the shop ID alone [V3].
+	write := strings.HasSuffix(r.Form.Get(interpark.ParamMethod), "ForComm")
+	if !write && (r.Form.Get(interpark.ParamCompanyNo) != sh.creds.CompanyNo || r.Form.Get(interpark.ParamContractNo) != sh.creds.ContractNo) {
 		return nil
 	}
 	if s.faults.Active(id, kit.FaultExpiredCredential) {
@@ -328,6 +346,9 @@ func (s *Sim) list(w http.ResponseWriter, r *http.Request, sh *shop, op string) 
 		if sh.gen.Traits(o.idx).Cancel {
 			continue // cancelled before the seller saw it
 		}
+		if o.allShip {
+			continue // 発送済み: on neither list
+		}
 		if (op == interpark.MethodNewOrders) == (o.ackedAt == 0) {
 			hits = append(hits, i)
 		}
@@ -356,4 +377,75 @@ func orderNo(o rec) string {
 
 func (sh *shop) rand(o rec) *rand.Rand {
 	return rand.New(rand.NewPCG(sh.seed^0x1a7e9a2c, uint64(o.idx)+1))
+}
+
+// Received returns the shipments the seller's delvCompForComm accepted.
+func (s *Sim) Received(shopID string) []Shipped {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sh := s.shops[shopID]; sh != nil {
+		return append([]Shipped(nil), sh.received...)
+	}
+	return nil
+}
+
+// shipComplete answers delvCompForComm: 発送対象 (50) lines move to 70;
+// the refusals carry the Korean texts integrators saw [V3].
+func (s *Sim) shipComplete(w http.ResponseWriter, r *http.Request, sh *shop) {
+	f := r.Form
+	no, seqText := f.Get(interpark.ParamOrderNo), f.Get(interpark.ParamOrderSeq)
+	date, carrier, tracking := f.Get(interpark.ParamShipDate), f.Get(interpark.ParamCarrier), f.Get(interpark.ParamTrackingNo)
+	if _, err := time.Parse(interpark.DateLayout, date); err != nil || carrier == "" || tracking == "" || strings.Trim(tracking, "0123456789") != "" {
+		writeResult(w, http.StatusOK, codeBadParam, "sc.delvDt, sc.delvEntrNo, sc.invoNo 를 확인하세요")
+		return
+	}
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	i := -1
+	for k := range sh.orders {
+		if orderNo(sh.orders[k]) == no {
+			i = k
+			break
+		}
+	}
+	seq, err := strconv.Atoi(seqText)
+	var lines int
+	if i >= 0 {
+		lines = len(sh.gen.Order(sh.orders[i].idx).Lines)
+	}
+	var code, msg string
+	switch {
+	case i < 0 || err != nil || seq < 1 || seq > lines || sh.gen.Traits(sh.orders[i].idx).Cancel:
+		code, msg = interpark.CodeRefused, interpark.MsgNoSuchOrder
+	case sh.orders[i].shipped&(1<<(seq-1)) != 0:
+		code, msg = interpark.CodeRefused, interpark.MsgAlreadyShipped
+	case sh.orders[i].ackedAt == 0:
+		code, msg = interpark.CodeRefused, interpark.MsgWrongState
+	case now.Sub(time.Unix(sh.orders[i].at, 0)) > interpark.ShipCompleteMaxDays*24*time.Hour:
+		code, msg = interpark.CodeRefused, interpark.MsgTooOld
+	default:
+		o := &sh.orders[i]
+		o.shipped |= 1 << (seq - 1)
+		o.allShip = o.shipped == 1<<lines-1
+		sh.received = append(sh.received, Shipped{OrderNo: no, Seq: seqText, Date: date, Carrier: carrier, Tracking: tracking})
+		code, msg = interpark.CodeOK, "정상 처리되었습니다."
+	}
+	s.mu.Unlock()
+	writeResult(w, http.StatusOK, code, msg)
+}
+
+// OrderNumbers lists the seller's ORD_NOs, oldest first, without touching
+// their state (tests, the sandbox page).
+func (s *Sim) OrderNumbers(shopID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[shopID]
+	if sh == nil {
+		return nil
+	}
+	out := make([]string, len(sh.orders))
+	for i, o := range sh.orders {
+		out[i] = orderNo(o)
+	}
+	return out
 }

@@ -113,6 +113,28 @@ func TestProtocol(t *testing.T) {
 	}
 }
 
+// delvCompForComm refuses a 新規注文 (not acknowledged yet) and bad
+// tracking numbers; it takes the shop ID alone [V3].
+func TestShipCompleteRefusals(t *testing.T) {
+	sim, srv := newSim(t)
+	nos := sim.OrderNumbers(interparksim.DemoShopID)
+	ship := func(no, tracking string) string {
+		v := url.Values{interpark.ParamMethod: {interpark.MethodShipComplete}, interpark.ParamShopID: {interparksim.DemoShopID},
+			interpark.ParamOrderNo: {no}, interpark.ParamOrderSeq: {"1"}, interpark.ParamShipDate: {"20261120"},
+			interpark.ParamCarrier: {interpark.CarrierOther}, interpark.ParamTrackingNo: {tracking}}
+		return call(t, http.MethodGet, srv.URL+interpark.PathOrderAPI, v).text
+	}
+	if got := ship(nos[len(nos)-1], "123"); !strings.Contains(got, interpark.MsgWrongState) {
+		t.Fatalf("新規注文: %s", got)
+	}
+	if got := ship(nos[len(nos)-1], "12-3"); !strings.Contains(got, "<CODE>101</CODE>") {
+		t.Fatalf("tracking with a hyphen: %s", got)
+	}
+	if len(sim.Received(interparksim.DemoShopID)) != 0 {
+		t.Fatal("a refused call was recorded as shipped")
+	}
+}
+
 // Same seed, same answers; another seed, other orders.
 func TestDeterministic(t *testing.T) {
 	_, a := newSim(t)

@@ -136,7 +136,11 @@ func writeOrder(b *bytes.Buffer, sh *shop, o rec) {
 		el(b, "IPOINT_DC_UNITCOST", "0")
 		el(b, "PRE_USE_UNITCOST", "0")
 		el(b, "ORD_AMT", fmt.Sprint((list-coupon)*int64(l.Qty)))
-		el(b, "CURRENT_STATE", state)
+		if o.shipped&(1<<i) != 0 {
+			el(b, "CURRENT_STATE", interpark.StateShipped)
+		} else {
+			el(b, "CURRENT_STATE", state)
+		}
 		b.WriteString("</PRD>")
 	}
 	b.WriteString("</PRODUCT></ORDER>")
