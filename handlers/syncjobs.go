@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
@@ -20,6 +21,10 @@ import (
 // the scheduler's Reschedule, so it takes effect at once on every instance.
 
 const syncJobsPath = "/sync-jobs"
+
+// runWatchFor is how long the history waits for a run started by
+// 今すぐ実行 to appear.
+const runWatchFor = 30 * time.Second
 
 // syncJobHistory is how many runs the history page shows.
 const syncJobHistory = 100
@@ -373,6 +378,8 @@ func (h *handler) runSyncJob(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 		h.flash(w, r, "success", fmt.Sprintf("「%s」の実行を始めました。結果は下の実行履歴に出ます。", j.Name))
+		// The run claims its row a moment later: the history watches for it.
+		back += "?since=" + strconv.FormatInt(h.Now().UnixMilli(), 10)
 	}
 	redirect(w, r, back)
 }
@@ -411,8 +418,18 @@ func (h *handler) syncJobRunsData(w http.ResponseWriter, r *http.Request) (views
 		h.serverError(w, r, err)
 		return views.SyncJobDetailData{}, false
 	}
-	return views.SyncJobDetailData{
+	d := views.SyncJobDetailData{
 		Admin: currentUser(r).IsAdmin(), Job: j, ChannelName: names[j.ConnectionID],
 		NextRun: h.nextRun(j), Registered: h.registered(j.Action), Runs: runs,
-	}, true
+	}
+	// After 今すぐ実行 (?since=…), keep polling until the run shows up, for
+	// a little while at most.
+	if ms, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64); err == nil {
+		since := time.UnixMilli(ms)
+		waiting := len(runs) == 0 || runs[0].StartedAt.Before(since.Add(-time.Second))
+		if waiting && h.Now().Sub(since) < runWatchFor {
+			d.Since = ms
+		}
+	}
+	return d, true
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/renkei-oss/renkei/handlers/handlertest"
 )
@@ -39,19 +38,8 @@ func TestSyncJobBrowserCreateRunAndHistory(t *testing.T) {
 	if status := b.ClickAndWait("button.run-now"); status != 200 {
 		t.Fatalf("今すぐ実行: status %d", status)
 	}
-	// The history polls while the run is in progress; if the run had not
-	// claimed its row when the page was drawn, open the page again. The
-	// bound only keeps a broken page from hanging the run.
-	page := b.Location()
-	for deadline := time.Now().Add(20 * time.Second); b.Eval(`document.querySelector('#sync-runs tbody tr[data-status="succeeded"]') !== null`) != "true"; {
-		if time.Now().After(deadline) {
-			t.Fatalf("no finished run in the history: %s", b.Text("main"))
-		}
-		if b.Eval(`document.querySelector('#sync-job-runs[hx-get]') !== null`) != "true" {
-			b.Navigate(page)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	// The history polls (HTMX) until the run has shown up and finished.
+	waitFor(t, b, "the run in the history", `document.querySelector('#sync-runs tbody tr[data-status="succeeded"]') !== null`)
 	row := `#sync-runs tbody tr[data-status="succeeded"]`
 	if got := b.Text(row + " .run-created"); got != "5" {
 		t.Fatalf("登録 in the history = %q", got)
