@@ -117,16 +117,15 @@ func newDecoder(b []byte) *xml.Decoder {
 	return d
 }
 
-// root is the name of the answer's first element.
-func root(b []byte) (string, error) {
-	d := newDecoder(b)
+// rootElement reads up to the answer's first element.
+func rootElement(d *xml.Decoder) (xml.StartElement, error) {
 	for {
 		tok, err := d.Token()
 		if err != nil {
-			return "", err
+			return xml.StartElement{}, err
 		}
 		if se, ok := tok.(xml.StartElement); ok {
-			return se.Name.Local, nil
+			return se, nil
 		}
 	}
 }
@@ -134,12 +133,13 @@ func root(b []byte) (string, error) {
 // ParseResult reads a <RESULT> answer; ok is false when the body is
 // something else.
 func ParseResult(b []byte) (Result, bool) {
-	name, err := root(b)
-	if err != nil || name != "RESULT" {
+	d := newDecoder(b)
+	se, err := rootElement(d)
+	if err != nil || se.Name.Local != "RESULT" {
 		return Result{}, false
 	}
 	var r Result
-	if err := newDecoder(b).Decode(&r); err != nil {
+	if err := d.DecodeElement(&r, &se); err != nil {
 		return Result{}, false
 	}
 	r.Code, r.Message = strings.TrimSpace(r.Code), strings.TrimSpace(r.Message)
@@ -148,15 +148,16 @@ func ParseResult(b []byte) (Result, bool) {
 
 // ParseOrderList parses a UTF-8 list answer into normalised orders.
 func ParseOrderList(op string, b []byte) ([]marketplace.Order, int, error) {
-	name, err := root(b)
+	d := newDecoder(b)
+	se, err := rootElement(d)
 	if err != nil {
 		return nil, 0, malformed(op, err)
 	}
-	if name != "ORDER_LIST" {
-		return nil, 0, malformed(op, fmt.Errorf("root element %s, want ORDER_LIST", name))
+	if se.Name.Local != "ORDER_LIST" {
+		return nil, 0, malformed(op, fmt.Errorf("root element %s, want ORDER_LIST", se.Name.Local))
 	}
 	var l OrderList
-	if err := newDecoder(b).Decode(&l); err != nil {
+	if err := d.DecodeElement(&l, &se); err != nil {
 		return nil, 0, malformed(op, err)
 	}
 	pages := 1
