@@ -214,3 +214,43 @@ func TestFutureshopStoppedRunResumesExactlyOnce(t *testing.T) {
 		t.Fatalf("%d maintenance answers in the API log, want 1", n)
 	}
 }
+
+// TestFutureshopImportThroughCopiedRobot follows the seed: the standard
+// 「出荷指示登録(futureshop API用)」 cannot be edited, so it is copied,
+// renamed 「…- 独自」, enabled and used by the connection.
+func TestFutureshopImportThroughCopiedRobot(t *testing.T) {
+	f := newFutureshopFixture(t, 100)
+	ctx := context.Background()
+	std, err := f.st.StandardImportMapping(ctx, domain.MarketplaceFutureshop)
+	must(t, err)
+	if std.Name != "出荷指示登録(futureshop API用)" {
+		t.Fatalf("standard robot %q", std.Name)
+	}
+	cp, err := f.st.CopyImportMapping(ctx, std.ID)
+	must(t, err)
+	if cp.Name != "出荷指示登録(futureshop API用) - コピー" || cp.Enabled {
+		t.Fatalf("copy %q enabled %v", cp.Name, cp.Enabled)
+	}
+	must(t, f.st.SetConnectionImportMapping(ctx, f.conn.ID, cp.ID))
+
+	// Still disabled: the run stops and says what to do.
+	run, err := f.runner.Run(ctx, f.conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト")
+	if err == nil || run.State != domain.ImportFailed || !strings.Contains(run.Message, "変換ロボット「出荷指示登録(futureshop API用) - コピー」が無効です") {
+		t.Fatalf("disabled copy: %v %s %q", err, run.State, run.Message)
+	}
+
+	cp.Name = "出荷指示登録(futureshop API用)- 独自"
+	cp.Enabled = true
+	must(t, f.st.SaveImportMapping(ctx, &cp))
+	done := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
+	if done.ID != run.ID || done.Counts.Created == 0 {
+		t.Fatalf("import through the copy: %s", describe(done))
+	}
+	if n := f.count(`SELECT count(*) FROM ship_orders WHERE import_mapping_id = $1`, cp.ID); n != f.shipOrders() {
+		t.Fatalf("%d of %d ship orders through 「- 独自」", n, f.shipOrders())
+	}
+	// The standard rules came with the copy: paid orders are ready to ship.
+	if n := f.count(`SELECT count(*) FROM ship_orders WHERE status = 'ready'`); n == 0 {
+		t.Fatal("no order ready to ship: the copy's rules did not act")
+	}
+}
