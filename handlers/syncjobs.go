@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/jobs"
+	"github.com/renkei-oss/renkei/jobs/productimport"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -164,6 +167,11 @@ func syncJobFromForm(r *http.Request) domain.SyncJob {
 		t.AfterAction = domain.ActionName(r.PostFormValue(views.SJFieldAfter))
 	}
 	j.Trigger = t
+	if j.Action == domain.ActionProductImport {
+		if cc := r.PostFormValue(views.SJFieldCodeColumn); cc != "" {
+			j.Params, _ = json.Marshal(productimport.Params{CodeColumn: cc})
+		}
+	}
 	return j
 }
 
@@ -185,6 +193,11 @@ func (h *handler) checkSyncJob(ctx context.Context, j domain.SyncJob, oldAction 
 	}
 	if errs[views.SJFieldAction] == "" && j.Action != oldAction && !h.registered(j.Action) {
 		errs[views.SJFieldAction] = fmt.Sprintf("アクション「%s」はこのRenkeiではまだ使えません（未対応）。一覧の別のアクションを選んでください。", j.Action.Label())
+	}
+	if j.Action == domain.ActionProductImport {
+		if cc := views.SyncJobCodeColumn(j); cc != "" && !slices.Contains(upload.RakutenCodeColumns, cc) {
+			errs[views.SJFieldCodeColumn] = fmt.Sprintf("商品コードにする項目「%s」は選べません。%sのいずれかを選んでください。", cc, strings.Join(upload.RakutenCodeColumns, "・"))
+		}
 	}
 	if errs[views.SJFieldAction] == "" && j.Enabled && !h.registered(j.Action) {
 		errs[views.SJFieldEnabled] = fmt.Sprintf("アクション「%s」はまだ使えない（未対応）ため、有効にできません。「有効にする」のチェックを外して保存してください。", j.Action.Label())
@@ -258,9 +271,9 @@ func (h *handler) updateSyncJob(w http.ResponseWriter, r *http.Request) {
 	}
 	j := syncJobFromForm(r)
 	j.ID = old.ID
-	// The action's own settings are not on the form: keep them, unless
-	// the action changed and they belong to another action.
-	if j.Action == old.Action {
+	// Settings of the action that are not on the form are kept, unless the
+	// action changed and they belong to another action.
+	if j.Action == old.Action && len(j.Params) == 0 {
 		j.Params = old.Params
 	}
 	errs, err := h.checkSyncJob(r.Context(), j, old.Action)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/handlers"
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/productimport"
@@ -27,7 +28,14 @@ func TestProductImportRobot(t *testing.T) {
 	conn, _ := strconv.ParseInt(createdID(t, app.PostForm(t, app.Admin, "/settings/connections",
 		rakutenForm(sf, app.URL+"/sandbox/rakuten", demo.ServiceSecret, demo.LicenseKey))), 10, 64)
 	f := robotForm(conn, "商品取込", "action", "product_import", "trigger_kind", "daily", "times_of_day", "04:00")
+	f.Set("code_column", upload.RakutenMerchantSKU)
 	id := createRobot(t, app, f)
+	if j, _ := app.Store.SyncJob(t.Context(), id); string(j.Params) != `{"code_column": "`+upload.RakutenMerchantSKU+`"}` {
+		t.Fatalf("params %s", j.Params)
+	}
+	if v, _ := app.Get(t, app.Admin, "/sync-jobs/"+strconv.FormatInt(id, 10)+"/edit").Doc.Find("#sj-code-column option[selected]").Attr("value"); v != upload.RakutenMerchantSKU {
+		t.Fatalf("edit form code field %q", v)
+	}
 	p := "/sync-jobs/" + strconv.FormatInt(id, 10)
 
 	app.PostForm(t, app.Admin, p+"/run", nil).WantRedirect(t, p)

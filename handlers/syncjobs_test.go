@@ -166,6 +166,7 @@ func TestSyncJobFormValidation(t *testing.T) {
 		{"no trigger", robotForm(conn, "x", "trigger_kind", ""), "trigger_kind", "トリガーが選ばれていません"},
 		{"after itself", robotForm(conn, "x", "trigger_kind", "after", "after_action", "order_import"), "after_action", "自分自身"},
 		{"unsupported action", robotForm(conn, "x", "action", "stock_push"), "action", "未対応"},
+		{"bad product code field", robotForm(conn, "x", "action", "product_import", "code_column", "販売価格"), "code_column", "「販売価格」は選べません"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
