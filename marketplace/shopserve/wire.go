@@ -137,7 +137,11 @@ type ErrorItem struct {
 
 // RetrieveRequest is the body of the order search [V3: since; the rest I].
 type RetrieveRequest struct {
-	Since          string   `json:"since"`
+	// SerialCodes asks for given orders (注文詳細情報取得, covered by
+	// V2-M-0024 [V3]); the field name and its limit of 100 are [I]. With
+	// it, since/until may be empty.
+	SerialCodes    []string `json:"serial_codes,omitempty"`
+	Since          string   `json:"since,omitempty"`
 	Until          string   `json:"until,omitempty"`
 	DateType       string   `json:"date_type,omitempty"`
 	OrderStatus    []string `json:"order_status,omitempty"`
@@ -244,6 +248,34 @@ type StatusUpdateResponse struct {
 	PaymentStatus  string `json:"payment_status"`
 	UpdatedAt      string `json:"updated_at"`
 }
+
+// MaxSerialCodes is how many orders one serial_codes search names [I].
+const MaxSerialCodes = 100
+
+// OpItemStock is the stock update's operation name (V2M0019 in a client [V3]).
+const OpItemStock = "V2-M-0019 在庫更新"
+
+// StockRequest is the stock update body: quantity as a string and
+// "Yes"/"No" unlimited [V3]; option (the option axes of a variation item)
+// and low_stock_quantity (在庫わずかの数, seed) are [I].
+type StockRequest struct {
+	Unlimited        string            `json:"unlimited"`
+	Quantity         string            `json:"quantity"`
+	Option           map[string]string `json:"option,omitempty"`
+	LowStockQuantity string            `json:"low_stock_quantity,omitempty"`
+}
+
+// StockResponse is the 200 answer of the stock update [I].
+type StockResponse struct {
+	ItemCode string `json:"item_code"`
+	Quantity string `json:"quantity"`
+}
+
+// MaxSlipLength and the carrier names are V2-M-0012's rules for shipping
+// updates [I]; the carrier list matches domain.ShopserveCarrierNames.
+const MaxSlipLength = 20
+
+var CarrierNames = []string{"ヤマト運輸", "佐川急便", "日本郵便", "西濃運輸", "福山通運", "その他"}
 
 // ItemsSearchRequest is the verified item search body [V3].
 type ItemsSearchRequest struct {

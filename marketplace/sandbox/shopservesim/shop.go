@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
@@ -25,12 +27,30 @@ type shop struct {
 	gen            *kit.Gen
 	orders         []rec // sorted by at
 	confirmedByAPI int
+	shipped        map[int]Shipment // by order index
+	stock          map[string]Stock // by item code + " " + option text
+	stockCalls     int
+}
+
+// Shipment is what V2-M-0012 recorded for an order (tests read it).
+type Shipment struct {
+	SlipNumber, DeliveryCompany, ShippedOn string
+	At                                     int64
+}
+
+// Stock is what V2-M-0019 recorded for an item or option.
+type Stock struct {
+	Quantity         int
+	Unlimited        bool
+	LowStockQuantity string
 }
 
 func newShop(id string, seed int64, now time.Time) *shop {
 	return &shop{
-		creds: Creds{StoreID: id, ManagerKey: managerKey(id, seed, "key"), OldManagerKey: managerKey(id, seed, "old")},
-		gen:   kit.NewGen(seed, now),
+		creds:   Creds{StoreID: id, ManagerKey: managerKey(id, seed, "key"), OldManagerKey: managerKey(id, seed, "old")},
+		gen:     kit.NewGen(seed, now),
+		shipped: map[int]Shipment{},
+		stock:   map[string]Stock{},
 	}
 }
 
@@ -93,6 +113,9 @@ func (sh *shop) orderStatus(i int, now time.Time) string {
 
 func (sh *shop) updatedAt(i int) int64 {
 	r := sh.orders[i]
+	if s, ok := sh.shipped[i]; ok {
+		return s.At
+	}
 	if r.confirmedAt != 0 {
 		return r.confirmedAt
 	}
@@ -167,6 +190,12 @@ func (sh *shop) order(i int, now time.Time) shopserve.OrderJSON {
 	if hasSlip(i) {
 		del.SlipNumber = fmt.Sprintf("9%011d", i+1)
 	}
+	if s, ok := sh.shipped[i]; ok {
+		o.ShippingStatus = shopserve.ShippingShipped
+		del.SlipNumber, del.DeliveryCompany = s.SlipNumber, s.DeliveryCompany
+		on := s.ShippedOn
+		del.ShippedOn = &on
+	}
 	var goods, tax int64
 	for _, l := range d.Lines {
 		opt := ""
@@ -205,6 +234,10 @@ func (s *Sim) retrieve(sh *shop, w http.ResponseWriter, r *http.Request, _ []str
 	var req shopserve.RetrieveRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "", "JSONを読み取れません")
+		return
+	}
+	if len(req.SerialCodes) > 0 {
+		s.bySerial(sh, w, req, now)
 		return
 	}
 	since, err := shopserve.ParseTime(req.Since)
@@ -267,15 +300,44 @@ func (s *Sim) retrieve(sh *shop, w http.ResponseWriter, r *http.Request, _ []str
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// statusUpdate is V2-M-0012 for order_status (確認ステータス更新).
+// bySerial answers a V2-M-0024 search by serial_codes [I].
+func (s *Sim) bySerial(sh *shop, w http.ResponseWriter, req shopserve.RetrieveRequest, now time.Time) {
+	if len(req.SerialCodes) > shopserve.MaxSerialCodes || req.Size < 1 || req.Size > shopserve.MaxPageSize || req.From < 0 {
+		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "serial_codes", "serial_codesは100件まで、sizeは1〜100です")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var hits []int
+	for _, sc := range req.SerialCodes {
+		if i, ok := sh.index(sc); ok {
+			hits = append(hits, i)
+		}
+	}
+	resp := shopserve.RetrieveResponse{TotalCount: new(len(hits)), Orders: []shopserve.OrderJSON{}}
+	for k := req.From; k < len(hits) && k < req.From+req.Size; k++ {
+		resp.Orders = append(resp.Orders, sh.order(hits[k], now))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// statusUpdate is V2-M-0012: 確認ステータス更新 and 出荷実績戻し.
 func (s *Sim) statusUpdate(sh *shop, w http.ResponseWriter, r *http.Request, args []string, now time.Time) {
 	var req shopserve.StatusUpdateRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "", "JSONを読み取れません")
 		return
 	}
-	if req.OrderStatus != shopserve.OrderConfirmed {
-		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "order_status", "このサンドボックスは order_status=confirmed の更新だけを扱います")
+	switch {
+	case req.OrderStatus == shopserve.OrderConfirmed && req.ShippingStatus == "":
+	case req.ShippingStatus == shopserve.ShippingShipped && req.OrderStatus == "":
+		if field, msg := checkShipment(req); field != "" {
+			writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, field, msg)
+			return
+		}
+	default:
+		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "order_status",
+			"このサンドボックスは order_status=confirmed と shipping_status=shipped の更新を扱います")
 		return
 	}
 	s.mu.Lock()
@@ -286,10 +348,12 @@ func (s *Sim) statusUpdate(sh *shop, w http.ResponseWriter, r *http.Request, arg
 		return
 	}
 	if sh.orderStatus(i, now) == shopserve.OrderCancelled {
-		writeErr(w, http.StatusConflict, shopserve.CodeInvalidTransition, "order_status", "キャンセルされた受注は確認済にできません")
+		writeErr(w, http.StatusConflict, shopserve.CodeInvalidTransition, "order_status", "キャンセルされた受注は更新できません")
 		return
 	}
-	if sh.orders[i].confirmedAt == 0 {
+	if req.ShippingStatus != "" {
+		sh.shipped[i] = Shipment{SlipNumber: req.SlipNumber, DeliveryCompany: req.DeliveryCompany, ShippedOn: req.ShippedOn, At: now.Unix()}
+	} else if sh.orders[i].confirmedAt == 0 {
 		sh.orders[i].confirmedAt = now.Unix()
 		sh.confirmedByAPI++
 	}
@@ -315,4 +379,78 @@ func (s *Sim) itemsSearch(sh *shop, w http.ResponseWriter, r *http.Request, _ []
 		items = append(items, item{ItemCode: cat[k].ItemNumber, Name: cat[k].Name})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total_count": len(cat), "items": items})
+}
+
+func checkShipment(req shopserve.StatusUpdateRequest) (field, msg string) {
+	switch {
+	case req.SlipNumber == "" || len(req.SlipNumber) > shopserve.MaxSlipLength || strings.Trim(req.SlipNumber, "0123456789-") != "":
+		return "slip_number", "配送伝票番号は20文字以内の数字とハイフンです"
+	case !slices.Contains(shopserve.CarrierNames, req.DeliveryCompany):
+		return "delivery_company", "配送会社が正しくありません"
+	}
+	if _, err := time.Parse(shopserve.DateLayout, req.ShippedOn); err != nil {
+		return "shipped_on", "出荷日は yyyy-MM-dd です"
+	}
+	return "", ""
+}
+
+// itemStock is V2-M-0019: stock of a single item, or of one option of a
+// variation item named by its axes.
+func (s *Sim) itemStock(sh *shop, w http.ResponseWriter, r *http.Request, args []string, _ time.Time) {
+	var req shopserve.StockRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "", "JSONを読み取れません")
+		return
+	}
+	q, err := strconv.Atoi(req.Quantity)
+	if (err != nil || q < 0) && req.Unlimited != shopserve.Yes {
+		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "quantity", "quantityは0以上の整数です")
+		return
+	}
+	if req.Unlimited != shopserve.Yes && req.Unlimited != shopserve.No {
+		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "unlimited", "unlimitedは Yes か No です")
+		return
+	}
+	var item *kit.Item
+	for _, it := range sh.gen.Catalog() {
+		if it.ItemNumber == args[0] {
+			item = &it
+			break
+		}
+	}
+	if item == nil {
+		writeErr(w, http.StatusNotFound, shopserve.CodeNotFound, "item_code", "商品が見つかりません")
+		return
+	}
+	opt := ""
+	if len(item.Variants) > 1 || item.Variants[0].Options != "" {
+		for _, v := range item.Variants {
+			if sameAxes(v.Options, req.Option) {
+				opt = v.Options
+			}
+		}
+		if opt == "" {
+			writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "option", "オプションが商品の選択肢と一致しません")
+			return
+		}
+	}
+	s.mu.Lock()
+	sh.stock[strings.TrimSpace(item.ItemNumber+" "+opt)] = Stock{Quantity: q, Unlimited: req.Unlimited == shopserve.Yes, LowStockQuantity: req.LowStockQuantity}
+	sh.stockCalls++
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, shopserve.StockResponse{ItemCode: item.ItemNumber, Quantity: req.Quantity})
+}
+
+func sameAxes(options string, axes map[string]string) bool {
+	fields := strings.Fields(options)
+	if len(fields) != len(axes) {
+		return false
+	}
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, ":")
+		if axes[k] != v {
+			return false
+		}
+	}
+	return true
 }

@@ -214,7 +214,36 @@ func (s *Sim) Stats(id string) []kit.Stat {
 			unconfirmed++
 		}
 	}
-	return []kit.Stat{{Label: "注文", Value: len(sh.orders)}, {Label: "未確認", Value: unconfirmed}, {Label: "API確認済", Value: sh.confirmedByAPI}}
+	return []kit.Stat{{Label: "注文", Value: len(sh.orders)}, {Label: "未確認", Value: unconfirmed}, {Label: "API確認済", Value: sh.confirmedByAPI},
+		{Label: "出荷実績", Value: len(sh.shipped)}, {Label: "在庫更新", Value: sh.stockCalls}}
+}
+
+// Shipped returns what the store received as 出荷実績 for serial (tests).
+func (s *Sim) Shipped(id, serial string) (Shipment, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[id]
+	if sh == nil {
+		return Shipment{}, false
+	}
+	i, ok := sh.index(serial)
+	if !ok {
+		return Shipment{}, false
+	}
+	x, ok := sh.shipped[i]
+	return x, ok
+}
+
+// StockOf returns the stock recorded for an item code and option text.
+func (s *Sim) StockOf(id, itemCode, options string) (Stock, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[id]
+	if sh == nil {
+		return Stock{}, false
+	}
+	x, ok := sh.stock[strings.TrimSpace(itemCode+" "+options)]
+	return x, ok
 }
 
 // route is one endpoint; pattern segments in {} match anything.
@@ -227,6 +256,7 @@ var routes = []route{
 	{"/v2" + shopserve.PathOrderRetrieve, shopserve.OpOrderRetrieve, (*Sim).retrieve},
 	{"/v2" + shopserve.PathStatusUpdate, shopserve.OpStatusUpdate, (*Sim).statusUpdate},
 	{"/v2" + shopserve.PathItemsSearch, shopserve.OpItemsSearch, (*Sim).itemsSearch},
+	{"/v2" + shopserve.PathItemStock, shopserve.OpItemStock, (*Sim).itemStock},
 }
 
 // match compares a path with a pattern whose {name} segments capture.
