@@ -254,3 +254,34 @@ func TestFutureshopImportThroughCopiedRobot(t *testing.T) {
 		t.Fatal("no order ready to ship: the copy's rules did not act")
 	}
 }
+
+// TestFutureshopPaymentArrivingUpdatesNotDoubles: prepaid orders imported
+// while 入金待ち are updated in place once futureshop shows their 入金日
+// (チャネル入金; our own 入金ステータス stays the rules' decision).
+func TestFutureshopPaymentArrivingUpdatesNotDoubles(t *testing.T) {
+	f := newFutureshopFixture(t, 100)
+	must(t, f.sim.AddOrders(f.shop, 60))
+	f.clock.Advance(time.Minute)
+	recent := domain.ImportRequest{Mode: domain.ImportHours, Hours: 2}
+	first := f.run(recent)
+	unpaid := `SELECT count(*) FROM ship_orders WHERE NOT channel_paid AND payment_kind = 'prepaid'`
+	awaiting := f.count(unpaid)
+	if awaiting == 0 {
+		t.Fatalf("no prepaid order imported unpaid: %s", describe(first))
+	}
+
+	f.clock.Advance(3 * 24 * time.Hour)
+	second := f.run(domain.ImportRequest{Mode: domain.ImportRange, From: first.From, To: first.To})
+	if second.Counts.Updated < awaiting || second.Counts.Created != 0 {
+		t.Fatalf("re-import after payments (%d awaiting): %s", awaiting, describe(second))
+	}
+	if n := f.count(unpaid); n != 0 {
+		t.Fatalf("%d prepaid orders without チャネル入金 after their 入金日", n)
+	}
+	if n := f.count(`SELECT count(*) FROM ship_order_events WHERE kind = 'updated' AND message LIKE '%チャネル入金%'`); n < awaiting {
+		t.Fatalf("%d update events name チャネル入金, want %d", n, awaiting)
+	}
+	if n := f.count(`SELECT count(*) FROM (SELECT channel_order_no FROM ship_orders GROUP BY 1 HAVING count(*) > 1) d`); n != 0 {
+		t.Fatalf("%d orders doubled", n)
+	}
+}
