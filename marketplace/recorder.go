@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Call is one HTTP exchange with a marketplace, as the API log sees it.
@@ -126,23 +127,28 @@ func (r Redactor) URL(raw string) string {
 
 // Body summarises a request or response body for the log: JSON and form
 // bodies have secret fields masked; everything is cut to SummaryLimit.
+//
+// Only the part of the body that can reach the summary is looked at: a
+// 1 MB order page is never decoded into maps and encoded again just to keep
+// its first 2 KB (that round trip was a third of an import's CPU).
 func (r Redactor) Body(b []byte) string {
-	if len(b) == 0 {
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) == 0 {
 		return ""
 	}
-	out := string(b)
-	trimmed := bytes.TrimSpace(b)
+	// Enough text that every literal secret starting inside the summary
+	// is whole, so String can replace it before the cut.
+	need := SummaryLimit + r.longestSecret() + 1
+	var out string
+	complete := true
 	switch {
-	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
-		var v any
-		if json.Unmarshal(trimmed, &v) == nil {
-			v = r.jsonValue(v)
-			if enc, err := json.Marshal(v); err == nil {
-				out = string(enc)
-			}
-		}
+	case trimmed[0] == '{' || trimmed[0] == '[':
+		var buf []byte
+		buf, complete = r.compactJSON(trimmed, need)
+		out = string(buf)
 	case bytes.IndexByte(trimmed, '=') > 0 && !bytes.ContainsAny(trimmed, " <\n"):
-		if q, err := url.ParseQuery(string(trimmed)); err == nil {
+		out = string(trimmed)
+		if q, err := url.ParseQuery(out); err == nil {
 			for k := range q {
 				if r.isField(k) {
 					q[k] = []string{redacted}
@@ -150,34 +156,134 @@ func (r Redactor) Body(b []byte) string {
 			}
 			out = q.Encode()
 		}
+	default:
+		if len(trimmed) > need {
+			trimmed, complete = trimmed[:need], false
+		}
+		out = string(trimmed)
 	}
 	out = r.String(out)
-	if len(out) > SummaryLimit {
-		cut := SummaryLimit
-		for cut > 0 && !utf8Start(out[cut]) {
-			cut--
-		}
-		out = out[:cut] + "…"
+	if len(out) <= SummaryLimit && complete {
+		return out
 	}
-	return out
+	cut := min(SummaryLimit, len(out))
+	if !complete {
+		// The tail may hold the start of a secret, or of a character, cut
+		// off with the prefix.
+		cut = max(min(cut, len(out)-max(r.longestSecret(), utf8.UTFMax)), 0)
+	}
+	for cut > 0 && !utf8Start(out[cut]) {
+		cut--
+	}
+	return out[:cut] + "…"
+}
+
+func (r Redactor) longestSecret() int {
+	n := 0
+	for _, s := range r.Secrets {
+		n = max(n, len(s))
+	}
+	return n
+}
+
+// compactJSON copies the JSON text b without insignificant whitespace and
+// with the value of every secret field replaced, stopping once limit bytes
+// are written (complete is then false). It never fails: text that is not
+// JSON is copied as it comes.
+func (r Redactor) compactJSON(b []byte, limit int) (out []byte, complete bool) {
+	out = make([]byte, 0, min(len(b), limit+64))
+	for i := 0; i < len(b); {
+		if len(out) >= limit {
+			return out, false
+		}
+		c := b[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '"':
+			end := jsonStringEnd(b, i)
+			tok := b[i:end]
+			out = append(out, tok...)
+			i = end
+			j := skipSpace(b, i)
+			if j < len(b) && b[j] == ':' && r.isJSONField(tok) {
+				out = append(out, ':', '"')
+				out = append(out, redacted...)
+				out = append(out, '"')
+				i = jsonValueEnd(b, skipSpace(b, j+1))
+			}
+		default:
+			out = append(out, c)
+			i++
+		}
+	}
+	return out, true
+}
+
+// isJSONField reports whether a quoted JSON key names a secret field.
+func (r Redactor) isJSONField(quoted []byte) bool {
+	if len(quoted) < 2 || quoted[len(quoted)-1] != '"' {
+		return false
+	}
+	name := string(quoted[1 : len(quoted)-1])
+	if bytes.IndexByte(quoted, '\\') >= 0 {
+		if json.Unmarshal(quoted, &name) != nil {
+			return false
+		}
+	}
+	return r.isField(name)
+}
+
+// jsonStringEnd returns the index just past the string starting at b[i].
+func jsonStringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonValueEnd returns the index just past the value starting at b[i]:
+// a string, a balanced object or array, or a literal or number.
+func jsonValueEnd(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return jsonStringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = jsonStringEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
+		j++
+	}
+	return j
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-func (r Redactor) jsonValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			if r.isField(k) {
-				t[k] = redacted
-				continue
-			}
-			t[k] = r.jsonValue(x)
-		}
-	case []any:
-		for i, x := range t {
-			t[i] = r.jsonValue(x)
-		}
-	}
-	return v
-}
