@@ -1,6 +1,7 @@
 package futureshopsim_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/futureshop"
+	"github.com/renkei-oss/renkei/marketplace/sandbox"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/futureshopsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 )
@@ -209,5 +211,40 @@ func TestGatewayLimitAndMaintenance(t *testing.T) {
 	}
 	if status, _, _ := s.do(http.MethodGet, path, s.api(tok), ""); status != 200 {
 		t.Fatalf("after maintenance: %d", status)
+	}
+}
+
+// TestCredentialsJSONDrivesTheClient: the composite sandbox lists futureshop
+// as simulated with demo credentials that work with the real client.
+func TestCredentialsJSONDrivesTheClient(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{RateLimitsOff: true})
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/sandbox/credentials.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var all map[string]struct {
+		Simulated    bool   `json:"simulated"`
+		BaseURL      string `json:"base_url"`
+		ShopKey      string `json:"shop_key"`
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&all); err != nil {
+		t.Fatal(err)
+	}
+	fs := all["futureshop"]
+	if !fs.Simulated || fs.BaseURL != srv.URL+"/sandbox/futureshop" || fs.ShopKey == "" || fs.ClientID == "" || fs.ClientSecret == "" {
+		t.Fatalf("credentials.json futureshop = %+v", fs)
+	}
+	c, err := futureshop.New(futureshop.Config{BaseURL: fs.BaseURL, ShopKey: fs.ShopKey, ClientID: fs.ClientID, ClientSecret: fs.ClientSecret,
+		Pacer: marketplace.NewPacer(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.TestConnection(context.Background()); err != nil {
+		t.Fatalf("demo credentials: %v", err)
 	}
 }
