@@ -3,14 +3,17 @@ package orderimport_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/renkei-oss/renkei/domain"
+	"github.com/renkei-oss/renkei/domain/secretbox"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/domain/store/testdb"
+	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
@@ -206,5 +209,38 @@ func TestShopserveMaintenanceEndsTheRunAndTheNextRunImports(t *testing.T) {
 	f.assertEveryOrderOnce(f.expected(t0.Add(-7*24*time.Hour), t0))
 	if next.Counts.Created != f.shipOrders() {
 		t.Fatalf("next run: %s", describe(next))
+	}
+}
+
+// The linkage robot's tick during maintenance fails with the maintenance
+// sentence and stores nothing; the next tick imports as if nothing happened.
+func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
+	f := newShopserveFixture(t, 80, 5*24*time.Hour)
+	ctx := context.Background()
+	box, err := secretbox.New("orderimport test secret key 0123456789")
+	must(t, err)
+	c := domain.NewConnection(domain.MarketplaceShopserve, t0)
+	c.ChannelName, c.BaseURL, c.ShipFromID = "ショップサーブ 定期", f.conn.BaseURL, f.conn.ShipFromID
+	maps.Copy(c.Params, f.conn.Params)
+	maps.Copy(c.Secrets, f.conn.Secrets)
+	must(t, f.st.CreateConnection(ctx, box, c))
+	a := orderimport.NewAction(f.st, box, nil)
+	a.Runner.Searcher, a.Runner.Now = f.runner.Searcher, f.clock.Now
+	job := &jobs.Run{Job: domain.SyncJob{Name: "【自動連携】ショップサーブ 出荷指示取得(差分)", ConnectionID: c.ID}}
+
+	f.sim.Faults().Set(ssStore, kit.Fault{Kind: kit.FaultMaintenance})
+	if _, err := a.Run(ctx, job); err == nil || !strings.Contains(err.Error(), shopserve.MaintenanceMessage) {
+		t.Fatalf("tick during maintenance: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID); n != 0 {
+		t.Fatalf("%d ship orders during maintenance", n)
+	}
+	f.sim.Faults().Clear(ssStore)
+	f.clock.Advance(time.Hour)
+	counts, err := a.Run(ctx, job)
+	must(t, err)
+	want := f.expected(t0.Add(-7*24*time.Hour), t0)
+	if counts.Created != len(want) || f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID) != len(want) {
+		t.Fatalf("next tick: %+v, want %d created", counts, len(want))
 	}
 }
