@@ -162,6 +162,19 @@ func TestConnectionTestAndCredentials(t *testing.T) {
 			}
 		}
 	}
+	// The token answer is logged with the token itself masked.
+	tokenCalls := 0
+	for _, c := range e.calls.all() {
+		if c.Operation == futureshop.OpToken && c.Status == http.StatusOK {
+			tokenCalls++
+			if !strings.Contains(c.ResponseSummary, `"access_token":"***"`) {
+				t.Fatalf("token answer logged as %s", c.ResponseSummary)
+			}
+		}
+	}
+	if tokenCalls == 0 {
+		t.Fatal("no token call recorded")
+	}
 	// A missing credential is refused before any call.
 	if _, err := futureshop.New(futureshop.Config{BaseURL: e.base, ShopKey: "x"}); marketplace.KindOf(err) != marketplace.AuthFailed {
 		t.Fatalf("empty credential: %v", err)
