@@ -177,11 +177,22 @@ func (c *Client) searchWindow(ctx context.Context, w marketplace.Window, dateTyp
 		OrderStatus: statuses,
 		Size:        size,
 	}
+	total, restarts := -1, 0
 	for {
 		page, err := c.RetrievePage(ctx, req)
 		if err != nil {
 			return err
 		}
+		// Offsets move when orders leave the filtered set mid-search (an
+		// order confirmed in the admin): had the count changed, a later
+		// page may have skipped one. Read the window again from the start;
+		// the importer merges what it sees twice.
+		if total >= 0 && page.Total != total && restarts < maxRestarts {
+			restarts++
+			total, req.From = -1, 0
+			continue
+		}
+		total = page.Total
 		orders := page.Orders
 		if c.cfg.WithSlipOnly {
 			orders = orders[:0:0]
@@ -201,6 +212,9 @@ func (c *Client) searchWindow(ctx context.Context, w marketplace.Window, dateTyp
 		}
 	}
 }
+
+// maxRestarts bounds how often a window whose hit count moves is read again.
+const maxRestarts = 3
 
 // ConfirmOrders moves 未確認 orders to 確認済 with V2-M-0012, one call per
 // serial_code (the API updates one order at a time [V3]).

@@ -370,3 +370,46 @@ func TestConfirmOrders(t *testing.T) {
 		t.Fatalf("confirmed %v, want %v", got, open)
 	}
 }
+
+// An order leaving the filtered set while a window is paged (confirmed in
+// the admin) moves the offsets; the client reads the window again so no
+// order is skipped.
+func TestPagingSurvivesOrdersLeavingTheFilter(t *testing.T) {
+	e := newEnv(t, 60, 24*time.Hour, 0)
+	c := e.client(nil)
+	w := marketplace.Window{From: start.Add(-48 * time.Hour), To: start.Add(time.Second)}
+	q := marketplace.OrderQuery{Window: w, Statuses: []string{shopserve.OrderUnconfirmed}, PageSize: 10}
+	before, err := collect(t, c, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, b := range before {
+		for _, o := range b.Orders {
+			want[o.Number] = true
+		}
+	}
+	seen := map[string]bool{}
+	confirmed := ""
+	err = c.SearchOrders(context.Background(), q, func(b marketplace.OrderBatch) error {
+		for _, o := range b.Orders {
+			seen[o.Number] = true
+		}
+		if confirmed == "" {
+			// The shop confirms the first order of the first page.
+			confirmed = b.Orders[0].Number
+			if _, err := e.client(nil).ConfirmOrders(context.Background(), []string{confirmed}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for no := range want {
+		if !seen[no] {
+			t.Fatalf("order %s skipped after %s left the filter (saw %d of %d)", no, confirmed, len(seen), len(want))
+		}
+	}
+}
