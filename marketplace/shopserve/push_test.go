@@ -87,7 +87,7 @@ func TestPushShipments(t *testing.T) {
 		ship(open, "1234-5678-9012", "ヤマト運輸"),
 		ship(cancelled, "1234-5678-9013", "佐川急便"),
 		ship(open, "12345678901234567890123", "ヤマト運輸"), // too long: refused before sending
-		ship(open, "123456789012", "クロネコ"),              // not a ShopServe carrier
+		ship(open, "123456789012", "クロネコ"),             // not a ShopServe carrier
 	})
 	if err != nil {
 		t.Fatal(err)
