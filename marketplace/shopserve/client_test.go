@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
@@ -410,6 +411,36 @@ func TestPagingSurvivesOrdersLeavingTheFilter(t *testing.T) {
 	for no := range want {
 		if !seen[no] {
 			t.Fatalf("order %s skipped after %s left the filter (saw %d of %d)", no, confirmed, len(seen), len(want))
+		}
+	}
+}
+
+// E-Store's maintenance page, however it arrives, is maintenance; other
+// HTML is a malformed answer or a remote error.
+func TestMaintenancePageIsMaintenance(t *testing.T) {
+	tests := []struct {
+		status int
+		body   string
+		want   marketplace.Kind
+	}{
+		{200, "<html><body>ただいまメンテナンス中です</body></html>", marketplace.Maintenance},
+		{503, "<html><body>ただいまメンテナンス中です</body></html>", marketplace.Maintenance},
+		{503, "<html><body>Service Unavailable</body></html>", marketplace.Maintenance},
+		{200, "<html><body>ok</body></html>", marketplace.Malformed},
+		{502, "<html><body>Bad Gateway</body></html>", marketplace.Remote},
+	}
+	for _, tc := range tests {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(tc.status)
+			_, _ = w.Write([]byte(tc.body))
+		}))
+		c := shopserve.New(shopserve.Config{BaseURL: srv.URL, StoreID: "x.wc", ManagerKey: strings.Repeat("a", 40), Pacer: marketplace.NewPacer(0),
+			MaxAttempts: 2, BackoffBase: time.Millisecond})
+		_, err := c.TestConnection(context.Background())
+		srv.Close()
+		if marketplace.KindOf(err) != tc.want {
+			t.Errorf("HTTP %d %q: %v, want %v", tc.status, tc.body, marketplace.KindOf(err), tc.want)
 		}
 	}
 }

@@ -20,6 +20,12 @@ func malformed(op string, err error) *marketplace.Error {
 // object is Malformed here, so the API log records the failure.
 func classify(op string, status int, _ http.Header, body []byte) *marketplace.Error {
 	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '<' && bytes.Contains(body, []byte("メンテナンス")) {
+		// E-Store serves a maintenance page while closed [V3]; whatever its
+		// status, an HTML page saying so is maintenance [I].
+		return &marketplace.Error{Kind: marketplace.Maintenance, Marketplace: marketplace.Shopserve, Operation: op, HTTPStatus: status,
+			Code: CodeMaintenance, Message: MaintenanceMessage}
+	}
 	if status >= 200 && status < 300 {
 		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
 			return malformed(op, fmt.Errorf("HTTP %d body is not a JSON object", status))
