@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,4 +64,17 @@ func TestProductImportRobot(t *testing.T) {
 		t.Fatalf("second run %+v", second)
 	}
 	app.Get(t, app.Operator, p).WantStatus(t, http.StatusOK)
+
+	// Amazon has no catalogue import here: the run fails and says what to
+	// do instead, and the failure shows in the history.
+	amazon, _ := strconv.ParseInt(createdID(t, app.PostForm(t, app.Admin, "/settings/connections", amazonForm(sf, app.URL+"/sandbox/amazon", "Atzr|x"))), 10, 64)
+	aid := createRobot(t, app, robotForm(amazon, "Amazon 商品取込", "action", "product_import"))
+	app.PostForm(t, app.Admin, "/sync-jobs/"+strconv.FormatInt(aid, 10)+"/run", nil).WantStatus(t, http.StatusSeeOther)
+	failed := waitRun(t, app, aid)
+	if failed.Status != domain.SyncRunFailed || !strings.Contains(failed.Error, "「Amazon」の商品取込はまだ使えません") {
+		t.Fatalf("Amazon run %+v", failed)
+	}
+	if got := app.Get(t, app.Operator, "/sync-jobs/"+strconv.FormatInt(aid, 10)).Text(".run-error"); !strings.Contains(got, "商品マスタアップロード") {
+		t.Fatalf("history error %q", got)
+	}
 }
