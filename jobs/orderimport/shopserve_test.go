@@ -32,11 +32,18 @@ type ssFixture struct {
 	sim *shopservesim.Sim
 }
 
-func newShopserveFixture(t *testing.T, n int, span time.Duration) *ssFixture {
+func newShopserveFixture(t testing.TB, n int, span time.Duration) *ssFixture {
+	t.Helper()
+	return newShopserveFixtureRate(t, n, span, rateFactor)
+}
+
+// newShopserveFixtureRate is newShopserveFixture with the rate factor of
+// both sides; 0 switches limits and pacing off.
+func newShopserveFixtureRate(t testing.TB, n int, span time.Duration, factor float64) *ssFixture {
 	t.Helper()
 	f := &fixture{t: t, db: testdb.New(t), clock: kit.NewFrozenClock(t0), ids: map[string]int64{}}
 	f.st = store.New(f.db)
-	sb := sandbox.New(sandbox.Options{Seed: 11, Clock: f.clock, RateFactor: rateFactor, Simulators: []sandbox.Factory{
+	sb := sandbox.New(sandbox.Options{Seed: 11, Clock: f.clock, RateFactor: factor, RateLimitsOff: factor == 0, Simulators: []sandbox.Factory{
 		func(e kit.Env) sandbox.Simulator { return shopservesim.New(e) },
 	}})
 	ts := httptest.NewServer(sb)
@@ -71,12 +78,12 @@ func newShopserveFixture(t *testing.T, n int, span time.Duration) *ssFixture {
 			f.exec(`INSERT INTO products (sku, name) VALUES ($1, $2)`, v.SKU, it.Name)
 		}
 	}
-	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
+	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, Timeout: 5 * time.Second,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}
 	f.runner = &orderimport.Runner{Store: f.st, Searcher: orderimport.Searchers(opts), Now: f.clock.Now}
 	// Expectations come from a client of our own that sees every order.
 	f.search = shopserve.New(shopserve.Config{BaseURL: f.conn.BaseURL, StoreID: creds.StoreID, ManagerKey: creds.ManagerKey,
-		Pacer: marketplace.NewPacer(rateFactor), Now: f.clock.Now, BackoffBase: 5 * time.Millisecond})
+		Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, BackoffBase: 5 * time.Millisecond})
 	return &ssFixture{fixture: f, sim: sim}
 }
 
@@ -243,4 +250,23 @@ func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
 	if counts.Created != len(want) || f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID) != len(want) {
 		t.Fatalf("next tick: %+v, want %d created", counts, len(want))
 	}
+}
+
+// BenchmarkShopserveImport10k imports three weeks of a 10,000-order store
+// into a fresh database per iteration, limits off: the cost of the
+// client, the conversion and the store, not of the published 1 request/s
+// (at which the ~90 calls would take about a minute and a half).
+func BenchmarkShopserveImport10k(b *testing.B) {
+	var imported int
+	for b.Loop() {
+		b.StopTimer()
+		f := newShopserveFixtureRate(b, 10000, 20*24*time.Hour, 0)
+		b.StartTimer()
+		run, err := f.runner.Run(context.Background(), f.conn, threeWeeks(), "bench")
+		if err != nil || run.State != domain.ImportDone {
+			b.Fatalf("%v %s", err, describe(run))
+		}
+		imported = run.Counts.Created
+	}
+	b.ReportMetric(float64(imported)*float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }
