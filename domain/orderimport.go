@@ -285,6 +285,10 @@ const (
 	ImportDone      ImportRunState = "done"      // 完了
 	ImportFailed    ImportRunState = "failed"    // エラー
 	ImportCancelled ImportRunState = "cancelled" // 中断
+	// ImportMaintenance: the marketplace said it is in maintenance. Not an
+	// error of Renkei or of the settings: what was committed stays, and the
+	// next run (button or robot tick) resumes at the first window left.
+	ImportMaintenance ImportRunState = "maintenance" // メンテナンスのため中断
 )
 
 // Label is the Japanese name shown in タスク一覧.
@@ -298,6 +302,8 @@ func (s ImportRunState) Label() string {
 		return "エラー"
 	case ImportCancelled:
 		return "中断"
+	case ImportMaintenance:
+		return "メンテナンスのため中断"
 	}
 	return string(s)
 }
@@ -316,7 +322,7 @@ type ImportRun struct {
 	Windows      []ImportWindow
 	State        ImportRunState
 	Counts       ImportCounts
-	Message      string // the error, in Japanese, when State is failed
+	Message      string // why it stopped, in Japanese (failed, cancelled, maintenance)
 	StartedAt    time.Time
 	FinishedAt   *time.Time
 	Trigger      string // "手動" or the sync job's name

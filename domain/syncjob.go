@@ -328,7 +328,7 @@ const (
 	SyncRunRunning     SyncRunStatus = "running"
 	SyncRunSucceeded   SyncRunStatus = "succeeded"
 	SyncRunFailed      SyncRunStatus = "failed"
-	SyncRunInterrupted SyncRunStatus = "interrupted" // stopped by shutdown or a dead instance; the next run resumes from the cursor
+	SyncRunInterrupted SyncRunStatus = "interrupted" // stopped by shutdown, a dead instance or a marketplace's maintenance; the next run resumes from the cursor
 )
 
 // Label is the status on screen.

@@ -26,6 +26,14 @@ type Action interface {
 	Run(ctx context.Context, run *Run) (domain.SyncCounts, error)
 }
 
+// Postponed is an action's answer when the work cannot be done now for a
+// reason outside Renkei that passes by itself (a marketplace in
+// maintenance). The run is recorded as interrupted with Reason, without
+// counting a failure or backing off, so the next tick tries again.
+type Postponed struct{ Reason string }
+
+func (p *Postponed) Error() string { return p.Reason }
+
 // ActionFunc adapts a function to Action.
 type ActionFunc func(ctx context.Context, run *Run) (domain.SyncCounts, error)
 

@@ -167,12 +167,16 @@ func (s *Scheduler) attempt(jobID int64, cause domain.SyncRunCause, slotFn slotF
 	finished := s.clock.Now()
 	run.FinishedAt = &finished
 	var retryAfter *time.Time
+	var postponed *Postponed
 	switch {
 	case runErr == nil:
 		run.Status = domain.SyncRunSucceeded
 	case s.runCtx.Err() != nil:
 		run.Status = domain.SyncRunInterrupted
 		run.Error = "停止のため中断しました。次の実行で続きから再開します。(" + runErr.Error() + ")"
+	case errors.As(runErr, &postponed):
+		run.Status = domain.SyncRunInterrupted
+		run.Error = postponed.Reason
 	default:
 		run.Status = domain.SyncRunFailed
 		run.Error = runErr.Error()

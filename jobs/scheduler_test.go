@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -249,6 +250,46 @@ func TestFailingRobotRetriesWithBackoff(t *testing.T) {
 	in.waitTick(t)
 	if got := len(e.runs(job.ID)); got != 6 {
 		t.Fatalf("%d runs, want 6: the next tick runs again", got)
+	}
+}
+
+// A robot whose action is postponed (a marketplace in maintenance) records
+// the reason as interrupted and runs again at every next tick: no failure
+// is counted and no backoff starts. A later success chains as usual.
+func TestPostponedRobotRetriesAtNextTickWithoutBackoff(t *testing.T) {
+	e := newEnv(t)
+	const reason = "メンテナンス期間中のためAPIは使用できません。"
+	rec := &recorder{fail: fmt.Errorf("import: %w", &Postponed{Reason: reason})}
+	job := e.robot(domain.SyncJob{ConnectionID: 1, Action: domain.ActionOrderImport, Enabled: true,
+		Trigger: domain.Trigger{Kind: domain.TriggerInterval, IntervalMinutes: 1}})
+	in := e.start("a", registry(rec, domain.ActionOrderImport))
+
+	// With failures, tick 4 would be skipped (see the backoff test): here all run.
+	for range 4 {
+		e.advance(time.Minute, 1)
+		in.waitTick(t)
+	}
+	runs := e.runs(job.ID)
+	if len(runs) != 4 {
+		t.Fatalf("%d runs, want one per tick (4)", len(runs))
+	}
+	for _, r := range runs {
+		if r.Status != domain.SyncRunInterrupted || r.Error != reason {
+			t.Errorf("run %s: status %s error %q, want interrupted with the reason", r.Slot, r.Status, r.Error)
+		}
+	}
+	j, err := e.st.SyncJob(context.Background(), job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.ConsecutiveFailures != 0 || j.RetryAfter != nil {
+		t.Fatalf("after postponed runs: failures %d retry after %v, want none", j.ConsecutiveFailures, j.RetryAfter)
+	}
+	rec.setFail(nil)
+	e.advance(time.Minute, 1)
+	in.waitTick(t)
+	if runs := e.runs(job.ID); len(runs) != 5 || runs[4].Status != domain.SyncRunSucceeded {
+		t.Fatalf("tick after maintenance: %+v, want a fifth, succeeded run", runs)
 	}
 }
 

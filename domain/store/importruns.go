@@ -95,7 +95,7 @@ func (s *Store) ResumableImportRun(ctx context.Context, connID int64, mode domai
 func (s *Store) ResumeImportRun(ctx context.Context, id int64) error {
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE import_runs SET state = 'running', message = '', finished_at = NULL, heartbeat_at = now()
-		WHERE id = $1 AND state IN ('cancelled', 'failed')`, id)
+		WHERE id = $1 AND state IN ('cancelled', 'failed', 'maintenance')`, id)
 	if isUniqueViolation(err, "import_runs_one_running_idx") {
 		return ErrImportRunning
 	}

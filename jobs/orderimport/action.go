@@ -27,7 +27,8 @@ func NewAction(st *store.Store, box *secretbox.Box, logger *slog.Logger) *Action
 var _ jobs.Action = (*Action)(nil)
 
 // Run imports the robot's connection. A run interrupted by shutdown leaves
-// its import run cancelled; the next tick resumes it (Runner.Prepare).
+// its import run cancelled, one stopped by maintenance leaves it in
+// maintenance; either way the next tick resumes it (Runner.Prepare).
 func (a *Action) Run(ctx context.Context, run *jobs.Run) (domain.SyncCounts, error) {
 	conn, err := a.Runner.Store.Connection(ctx, a.Secrets, run.Job.ConnectionID)
 	if err != nil {
@@ -41,6 +42,10 @@ func (a *Action) Run(ctx context.Context, run *jobs.Run) (domain.SyncCounts, err
 	counts := domain.SyncCounts{Fetched: c.Fetched, Created: c.Created, Skipped: c.Skipped, Failed: c.Errors}
 	if err == ErrAlreadyRunning {
 		return counts, nil // the running import covers this tick
+	}
+	if res.State == domain.ImportMaintenance {
+		// Not a failure: no backoff, the next tick resumes the import run.
+		return counts, &jobs.Postponed{Reason: res.Message}
 	}
 	if err != nil {
 		return counts, fmt.Errorf("%s", operatorMessage(err))

@@ -181,14 +181,14 @@ func TestFutureshopStoppedRunResumesExactlyOnce(t *testing.T) {
 	afterOne := f.shipOrders()
 
 	// …resumed, and maintenance starts while the third week is fetched: the
-	// run fails with the maintenance sentence, keeping the second week.
+	// run stops in its maintenance state with the sentence, keeping the second week.
 	f.runner.AfterWindow = func(_ domain.ImportRun, done int) {
 		if done == 2 {
 			f.sim.Faults().Set(f.shop, kit.Fault{Kind: kit.FaultMaintenance, Times: 1, Only: futureshop.OpOrderSearch})
 		}
 	}
 	failed, err := f.runner.Run(context.Background(), f.conn, threeWeeks(), "テスト")
-	if marketplace.KindOf(err) != marketplace.Maintenance || failed.ID != run.ID || failed.State != domain.ImportFailed ||
+	if marketplace.KindOf(err) != marketplace.Maintenance || failed.ID != run.ID || failed.State != domain.ImportMaintenance ||
 		failed.Counts.WindowsDone != 2 || !strings.Contains(failed.Message, "メンテナンス中") {
 		t.Fatalf("run under maintenance: err %v id %d state %s message %q %s", err, failed.ID, failed.State, failed.Message, describe(failed))
 	}

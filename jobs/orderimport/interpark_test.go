@@ -169,7 +169,7 @@ func TestInterparkMaintenanceStopsRunCleanly(t *testing.T) {
 	f, sim := newInterparkFixture(t, 60, 5*24*time.Hour)
 	sim.Faults().Set(interparkShop, kit.Fault{Kind: kit.FaultMaintenance, Times: 1})
 	run, err := f.runner.Run(context.Background(), f.conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト")
-	if marketplace.KindOf(err) != marketplace.Maintenance || run.State != domain.ImportFailed || run.Message == "" {
+	if marketplace.KindOf(err) != marketplace.Maintenance || run.State != domain.ImportMaintenance || run.Message == "" {
 		t.Fatalf("maintenance run: %v %+v", err, run)
 	}
 	next := f.run(domain.ImportRequest{Mode: domain.ImportDiff})

@@ -149,6 +149,10 @@ func (r *Runner) Execute(ctx context.Context, conn domain.Connection, run domain
 	switch {
 	case err != nil && ctx.Err() != nil:
 		state, msg = domain.ImportCancelled, "中断しました。もう一度実行すると、取り込み済みの期間の続きから取り込みます。"
+	case marketplace.KindOf(err) == marketplace.Maintenance:
+		// Nothing to fix on our side: the committed windows and the cursor
+		// stay, and the next run resumes at the first window left.
+		state, msg = domain.ImportMaintenance, operatorMessage(err)
 	case err != nil:
 		state, msg = domain.ImportFailed, operatorMessage(err)
 	}

@@ -3,6 +3,7 @@ package orderimport_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http/httptest"
 	"strings"
@@ -200,11 +201,16 @@ func TestShopserveMaintenanceEndsTheRunAndTheNextRunImports(t *testing.T) {
 	f := newShopserveFixture(t, 100, 6*24*time.Hour)
 	f.sim.Faults().Set(ssStore, kit.Fault{Kind: kit.FaultMaintenance})
 	run, err := f.runner.Run(context.Background(), f.conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト")
-	if marketplace.KindOf(err) != marketplace.Maintenance || run.State != domain.ImportFailed || f.shipOrders() != 0 {
+	if marketplace.KindOf(err) != marketplace.Maintenance || run.State != domain.ImportMaintenance || f.shipOrders() != 0 {
 		t.Fatalf("under maintenance: err %v state %s %s", err, run.State, describe(run))
 	}
 	if !strings.Contains(run.Message, "メンテナンス中") {
 		t.Fatalf("run message %q", run.Message)
+	}
+	// The run's own API log row names the state and the sentence.
+	if n := f.count(`SELECT count(*) FROM api_logs WHERE connection_id = $1 AND message LIKE '%メンテナンスのため中断%' AND message LIKE '%' || $2 || '%'`,
+		f.conn.ID, run.Message); n != 1 {
+		t.Fatalf("%d API log rows for the run stopped by maintenance", n)
 	}
 	// The API log carries the seed's sentence, once: maintenance is not retried.
 	if n := f.count(`SELECT count(*) FROM api_logs WHERE connection_id = $1 AND message = $2`, f.conn.ID, shopserve.MaintenanceMessage); n != 1 {
@@ -219,8 +225,9 @@ func TestShopserveMaintenanceEndsTheRunAndTheNextRunImports(t *testing.T) {
 	}
 }
 
-// The linkage robot's tick during maintenance fails with the maintenance
-// sentence and stores nothing; the next tick imports as if nothing happened.
+// The linkage robot's tick during maintenance is postponed (no failure, no
+// backoff) with the maintenance sentence and stores nothing; the next tick
+// resumes the same import run and imports as if nothing happened.
 func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
 	f := newShopserveFixture(t, 80, 5*24*time.Hour)
 	ctx := context.Background()
@@ -236,8 +243,15 @@ func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
 	job := &jobs.Run{Job: domain.SyncJob{Name: "【自動連携】ショップサーブ 出荷指示取得(差分)", ConnectionID: c.ID}}
 
 	f.sim.Faults().Set(ssStore, kit.Fault{Kind: kit.FaultMaintenance})
-	if _, err := a.Run(ctx, job); err == nil || !strings.Contains(err.Error(), shopserve.MaintenanceMessage) {
-		t.Fatalf("tick during maintenance: %v", err)
+	_, err = a.Run(ctx, job)
+	var postponed *jobs.Postponed
+	if !errors.As(err, &postponed) || !strings.Contains(postponed.Reason, shopserve.MaintenanceMessage) {
+		t.Fatalf("tick during maintenance: %v, want jobs.Postponed with the maintenance sentence", err)
+	}
+	runs, err := f.st.ImportRuns(ctx, c.ID, 10)
+	must(t, err)
+	if len(runs) != 1 || runs[0].State != domain.ImportMaintenance || runs[0].State.Label() != "メンテナンスのため中断" {
+		t.Fatalf("import runs after the tick: %+v", runs)
 	}
 	if n := f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID); n != 0 {
 		t.Fatalf("%d ship orders during maintenance", n)
@@ -249,6 +263,9 @@ func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
 	want := f.expected(t0.Add(-7*24*time.Hour), t0)
 	if counts.Created != len(want) || f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID) != len(want) {
 		t.Fatalf("next tick: %+v, want %d created", counts, len(want))
+	}
+	if after, err := f.st.ImportRuns(ctx, c.ID, 10); err != nil || len(after) != 1 || after[0].ID != runs[0].ID || after[0].State != domain.ImportDone {
+		t.Fatalf("next tick did not finish the stopped import run %d: %+v %v", runs[0].ID, after, err)
 	}
 }
 
