@@ -9,6 +9,7 @@ import (
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -228,11 +229,11 @@ func (h *handler) exportDelivery(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		var rows [][]string
+		var rows []upload.DeliveryMappingCSV
 		for _, m := range ms {
-			rows = append(rows, []string{channelLabel(names, m.ConnectionID), m.ChannelName, m.CarrierName, m.ServiceName})
+			rows = append(rows, upload.DeliveryMappingCSV{Channel: channelLabel(names, m.ConnectionID), ChannelName: m.ChannelName, Carrier: m.CarrierName, Service: m.ServiceName})
 		}
-		h.exportCSV(w, r, "配送方法名の対応", "delivery_method_mappings", []string{"販売チャネル", "チャネルの配送方法名", "配送会社", "配送サービス名"}, rows)
+		h.exportCSV(w, r, "配送方法名の対応", "delivery_method_mappings", rows)
 		return
 	}
 	if r.FormValue("what") == "services" {
@@ -241,16 +242,18 @@ func (h *handler) exportDelivery(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		var rows [][]string
+		var rows []upload.DeliveryServiceCSV
 		for _, s := range ds {
+			row := upload.DeliveryServiceCSV{Carrier: s.CarrierName, Name: s.Name, Disabled: upload.Flag(s.Disabled)}
 			if len(s.TimeSlots) == 0 {
-				rows = append(rows, []string{s.CarrierName, s.Name, "", "", boolFlag(s.Disabled)})
+				rows = append(rows, row)
 			}
 			for _, t := range s.TimeSlots {
-				rows = append(rows, []string{s.CarrierName, s.Name, t.Name, t.RakutenShippingTerm, boolFlag(s.Disabled)})
+				row.TimeSlot, row.RakutenShippingTerm = t.Name, t.RakutenShippingTerm
+				rows = append(rows, row)
 			}
 		}
-		h.exportCSV(w, r, "配送サービス", "delivery_services", []string{"配送会社", "配送サービス名", "配送時間帯", "楽天shippingTerm", "無効"}, rows)
+		h.exportCSV(w, r, "配送サービス", "delivery_services", rows)
 		return
 	}
 	cs, err := h.Store.Carriers(ctx)
@@ -258,11 +261,11 @@ func (h *handler) exportDelivery(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	var rows [][]string
+	var rows []upload.CarrierCSV
 	for _, c := range cs {
-		rows = append(rows, []string{c.Name, c.RakutenCode, c.AmazonCode, c.InterparkCode, c.ShopserveName, boolFlag(c.Disabled)})
+		rows = append(rows, upload.CarrierCSV{Name: c.Name, RakutenCode: c.RakutenCode, AmazonCode: c.AmazonCode, InterparkCode: c.InterparkCode, ShopserveName: c.ShopserveName, Disabled: upload.Flag(c.Disabled)})
 	}
-	h.exportCSV(w, r, "配送会社", "carriers", []string{"配送会社名", "楽天コード", "Amazonコード", "Interparkコード", "Shopserve配送会社", "無効"}, rows)
+	h.exportCSV(w, r, "配送会社", "carriers", rows)
 }
 
 // channelLabel is a connection's channel name, or its id when gone.
@@ -271,11 +274,4 @@ func channelLabel(names map[int64]string, id int64) string {
 		return n
 	}
 	return strconv.FormatInt(id, 10)
-}
-
-func boolFlag(b bool) string {
-	if b {
-		return "1"
-	}
-	return ""
 }

@@ -122,7 +122,7 @@ func (h *handler) deleteMapping(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) mappingTemplate(w http.ResponseWriter, r *http.Request) {
-	h.csvTemplate(w, r, "product_mapping_template.csv", upload.MappingColumns, []string{"楽天本店", "shirt-01", "red-m", "ABC-001"})
+	h.csvTemplate(w, r, "product_mapping_template.csv", []upload.MappingCSV{{Channel: "楽天本店", ItemCode: "shirt-01", OptionCode: "red-m", SKU: "ABC-001"}})
 }
 
 func (h *handler) uploadMappings(w http.ResponseWriter, r *http.Request) {
@@ -214,18 +214,18 @@ func (h *handler) exportMappings(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	var rows [][]string
+	var rows []upload.MappingCSV
 	err = h.Store.AllProductMappings(r.Context(), func(m domain.ProductMapping) error {
 		ch := names[m.ConnectionID]
 		if ch == "" {
 			ch = strconv.FormatInt(m.ConnectionID, 10)
 		}
-		rows = append(rows, []string{ch, m.ItemCode, m.OptionCode, m.SKU})
+		rows = append(rows, upload.MappingCSV{Channel: ch, ItemCode: m.ItemCode, OptionCode: m.OptionCode, SKU: m.SKU})
 		return nil
 	})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.exportCSV(w, r, "外部商品対応表", "product_mappings", upload.MappingColumns, rows)
+	h.exportCSV(w, r, "外部商品対応表", "product_mappings", rows)
 }

@@ -13,20 +13,17 @@ import (
 	"github.com/renkei-oss/renkei/views"
 )
 
-// productExportColumns: the export uses our upload layout, so an exported
-// file can be edited and uploaded again.
-var productExportColumns = upload.OwnColumns
-
 // exportCSV answers a master export in UTF-8 (BOM) or Shift_JIS (?enc=sjis).
 // When Shift_JIS cannot hold some characters, the operator first sees how
 // many and which, and downloads with them replaced by 〓 only on confirm=1.
-func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request, label, file string, header []string, rows [][]string) {
+// rows is a slice of one of upload's row structs, which define the header.
+func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request, label, file string, rows any) {
 	enc := upload.ExportUTF8
 	if r.FormValue("enc") == upload.ExportShiftJIS {
 		enc = upload.ExportShiftJIS
 	}
 	var buf bytes.Buffer
-	rep, err := upload.WriteCSV(&buf, enc, header, rows)
+	rep, err := upload.WriteCSV(&buf, enc, rows)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -55,10 +52,11 @@ func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request, label, file 
 	_, _ = buf.WriteTo(w)
 }
 
-// csvTemplate serves an upload template (header and one example row) in UTF-8 with BOM.
-func (h *handler) csvTemplate(w http.ResponseWriter, r *http.Request, file string, header []string, example []string) {
+// csvTemplate serves an upload template in UTF-8 with BOM: the header of
+// example's row struct (the same the export writes) and that example row.
+func (h *handler) csvTemplate(w http.ResponseWriter, r *http.Request, file string, example any) {
 	var buf bytes.Buffer
-	if _, err := upload.WriteCSV(&buf, upload.ExportUTF8, header, [][]string{example}); err != nil {
+	if _, err := upload.WriteCSV(&buf, upload.ExportUTF8, example); err != nil {
 		h.serverError(w, r, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -112,11 +113,11 @@ func (h *handler) exportPayments(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		var rows [][]string
+		var rows []upload.PaymentMappingCSV
 		for _, m := range ms {
-			rows = append(rows, []string{channelLabel(names, m.ConnectionID), m.ChannelName, m.ChannelCode, m.MethodName})
+			rows = append(rows, upload.PaymentMappingCSV{Channel: channelLabel(names, m.ConnectionID), ChannelName: m.ChannelName, ChannelCode: m.ChannelCode, Method: m.MethodName})
 		}
-		h.exportCSV(w, r, "支払方法の対応", "payment_method_mappings", []string{"販売チャネル", "チャネルの支払方法名", "チャネルのコード", "支払方法"}, rows)
+		h.exportCSV(w, r, "支払方法の対応", "payment_method_mappings", rows)
 		return
 	}
 	ps, err := h.Store.PaymentMethods(r.Context())
@@ -124,9 +125,9 @@ func (h *handler) exportPayments(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	var rows [][]string
+	var rows []upload.PaymentMethodCSV
 	for _, p := range ps {
-		rows = append(rows, []string{p.Name, p.Kind.Label(), boolFlag(p.Disabled)})
+		rows = append(rows, upload.PaymentMethodCSV{Name: p.Name, Kind: p.Kind.Label(), Disabled: upload.Flag(p.Disabled)})
 	}
-	h.exportCSV(w, r, "支払方法マスタ", "payment_methods", []string{"支払方法名", "種別", "無効"}, rows)
+	h.exportCSV(w, r, "支払方法マスタ", "payment_methods", rows)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -208,19 +209,14 @@ func (h *handler) deleteProduct(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) exportProducts(w http.ResponseWriter, r *http.Request) {
-	var rows [][]string
+	var rows []upload.ProductExportCSV
 	err := h.Store.AllProducts(r.Context(), func(p domain.Product) error {
-		disabled := ""
-		if p.Disabled {
-			disabled = "1"
-		}
-		rows = append(rows, []string{p.SKU, p.Name, p.JAN, p.ProductTypeLabel(), views.OptInt(p.HandlingDays), views.OptInt(p.LowStockThreshold), disabled})
+		rows = append(rows, upload.ProductRecord(p))
 		return nil
 	})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	header := append(append([]string{}, productExportColumns...), "無効")
-	h.exportCSV(w, r, "商品マスタ", "products", header, rows)
+	h.exportCSV(w, r, "商品マスタ", "products", rows)
 }

@@ -32,8 +32,9 @@ func (h *handler) renderProductUpload(w http.ResponseWriter, r *http.Request, st
 }
 
 func (h *handler) productTemplate(w http.ResponseWriter, r *http.Request) {
-	h.csvTemplate(w, r, "product_template.csv", upload.OwnColumns,
-		[]string{"ABC-001", "サンプル商品 Tシャツ 赤 M", "4901234567894", "単品", "2", "5"})
+	h.csvTemplate(w, r, "product_template.csv", []upload.ProductCSV{{
+		SKU: "ABC-001", Name: "サンプル商品 Tシャツ 赤 M", JAN: "4901234567894", Type: "単品", HandlingDays: "2", LowStock: "5",
+	}})
 }
 
 func (h *handler) uploadProducts(w http.ResponseWriter, r *http.Request) {

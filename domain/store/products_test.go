@@ -143,15 +143,19 @@ func TestRakutenShiftJISImportExportsSameText(t *testing.T) {
 	if _, err := st.ApplyProductUpload(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	var rows [][]string
+	type codeName struct {
+		SKU  string `csv:"商品コード"`
+		Name string `csv:"商品名"`
+	}
+	var rows []codeName
 	if err := st.AllProducts(ctx, func(p domain.Product) error {
-		rows = append(rows, []string{p.SKU, p.Name})
+		rows = append(rows, codeName{p.SKU, p.Name})
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	rep, err := upload.WriteCSV(&out, upload.ExportShiftJIS, []string{"商品コード", "商品名"}, rows)
+	rep, err := upload.WriteCSV(&out, upload.ExportShiftJIS, rows)
 	if err != nil || rep.Count != 0 {
 		t.Fatalf("export: err=%v replaced=%+v", err, rep)
 	}

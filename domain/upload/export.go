@@ -6,6 +6,7 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/gocarina/gocsv"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -79,20 +80,19 @@ func ToShiftJIS(src []byte) ([]byte, Replaced) {
 	return out, rep
 }
 
-// WriteCSV writes header and rows as CSV in the chosen encoding. UTF-8 gets
-// a BOM and CRLF so Excel opens it as UTF-8; Shift_JIS is what RMS and most
-// Japanese back offices read.
-func WriteCSV(w io.Writer, encoding string, header []string, rows [][]string) (Replaced, error) {
+// WriteCSV writes rows, a slice of one of the row structs in layouts.go,
+// as CSV with their header in the chosen encoding. UTF-8 gets a BOM and CRLF
+// so Excel opens it as UTF-8; Shift_JIS is what RMS and most Japanese back
+// offices read. gocsv marshals onto our own csv.Writer, never its package
+// globals, so the CRLF setting is this export's alone.
+func WriteCSV(w io.Writer, encoding string, rows any) (Replaced, error) {
 	var buf bytes.Buffer
 	if encoding != ExportShiftJIS {
 		buf.Write(utf8BOM)
 	}
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true
-	if err := cw.Write(header); err != nil {
-		return Replaced{}, err
-	}
-	if err := cw.WriteAll(rows); err != nil {
+	if err := gocsv.MarshalCSV(rows, cw); err != nil {
 		return Replaced{}, err
 	}
 	if encoding != ExportShiftJIS {

@@ -7,9 +7,6 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 )
 
-// MappingColumns is our 外部商品対応表 layout, in template order.
-var MappingColumns = []string{domain.LabelChannel, domain.LabelItemCode, domain.LabelOptionCode, domain.LabelMappedSKU}
-
 // Accepted header aliases: marketplaces' and other tools' names for the same data.
 var (
 	itemCodeAliases   = []string{domain.LabelItemCode, "商品コード", "商品管理番号（商品URL）", "商品管理番号", "商品番号", "販売者商品番号", "seller-sku", "item_code"}

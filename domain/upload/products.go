@@ -29,12 +29,6 @@ func (l Layout) Label() string {
 	return "自動判別"
 }
 
-// OwnColumns is our product layout, in template order.
-var OwnColumns = []string{
-	domain.LabelSKU, domain.LabelProductName, domain.LabelJAN,
-	domain.LabelProductType, domain.LabelHandlingDays, domain.LabelLowStock,
-}
-
 // Rakuten RMS item CSV headers (SKU project format).
 const (
 	RakutenManageNumber = "商品管理番号（商品URL）"

@@ -100,16 +100,20 @@ func TestRakutenLayoutShiftJISRoundTrip(t *testing.T) {
 	if len(rows) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(rows), len(want), rows)
 	}
-	var out [][]string
+	type codeName struct {
+		SKU  string `csv:"商品コード"`
+		Name string `csv:"商品名"`
+	}
+	var out []codeName
 	for i, w := range want {
 		if !rows[i].SameContent(w) {
 			t.Errorf("row %d = %+v, want %+v", i, rows[i].Product, w)
 		}
-		out = append(out, []string{rows[i].SKU, rows[i].Name})
+		out = append(out, codeName{rows[i].SKU, rows[i].Name})
 	}
 	// Export back in Shift_JIS and read it again: the same text, nothing replaced.
 	var buf bytes.Buffer
-	rep, err := WriteCSV(&buf, ExportShiftJIS, []string{"商品コード", "商品名"}, out)
+	rep, err := WriteCSV(&buf, ExportShiftJIS, out)
 	if err != nil || rep.Count != 0 {
 		t.Fatalf("export err=%v replaced=%+v", err, rep)
 	}
@@ -121,8 +125,8 @@ func TestRakutenLayoutShiftJISRoundTrip(t *testing.T) {
 		t.Errorf("export encoding read back as %s", back.Encoding)
 	}
 	for i, r := range back.Rows {
-		if r.Cell(1) != out[i][1] {
-			t.Errorf("row %d exported as %q, want %q", i, r.Cell(1), out[i][1])
+		if r.Cell(1) != out[i].Name {
+			t.Errorf("row %d exported as %q, want %q", i, r.Cell(1), out[i].Name)
 		}
 	}
 }
