@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -22,8 +24,12 @@ func classify(op string, status int, h http.Header, body []byte) *marketplace.Er
 		if len(body) == 0 || op == FunctionGenreGet {
 			return nil
 		}
-		if !json.Valid(body) {
-			return &marketplace.Error{Kind: marketplace.Malformed, Message: "response is not valid JSON"}
+		// Only the shape's ends are checked here, so a cut-off or HTML
+		// answer still reaches the API log as malformed; the parser of each
+		// operation reads the body anyway and turns any other defect into
+		// Malformed. A full json.Valid here scanned every body twice.
+		if t := bytes.TrimSpace(body); len(t) == 0 || !(t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
+			return &marketplace.Error{Kind: marketplace.Malformed, Message: "response is not a JSON object"}
 		}
 		return nil
 	}
@@ -100,28 +106,121 @@ func ParseSearchOrder(body []byte) (SearchOrderResponse, error) {
 
 // ParseGetOrder decodes a getOrder answer into normalised orders, keeping
 // each order's own JSON as its raw payload.
+//
+// It walks the envelope with a json.Decoder and decodes each order straight
+// into OrderModel, taking the raw payload from the decoder's offsets: with
+// json.Unmarshal into []json.RawMessage and then again per order, every
+// byte of an order was scanned four times, and getOrder answers are most of
+// an import's CPU.
 func ParseGetOrder(body []byte) ([]marketplace.Order, []Message, error) {
-	var env struct {
-		MessageModelList []Message         `json:"MessageModelList"`
-		OrderModelList   []json.RawMessage `json:"OrderModelList"`
+	fail := func(msgs []Message, err error) ([]marketplace.Order, []Message, error) {
+		return nil, msgs, malformed("getOrder", err)
 	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, nil, malformed("getOrder", err)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return fail(nil, err)
 	}
-	out := make([]marketplace.Order, 0, len(env.OrderModelList))
-	for i, raw := range env.OrderModelList {
+	var msgs []Message
+	var out []marketplace.Order
+	switch tok {
+	case nil: // null: no orders, as json.Unmarshal has it
+	case json.Delim('{'):
+		if out, msgs, err = decodeEnvelope(dec, body); err != nil {
+			return fail(msgs, err)
+		}
+	default:
+		return fail(nil, fmt.Errorf("answer is not a JSON object"))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fail(msgs, fmt.Errorf("data after the answer"))
+	}
+	if out == nil {
+		out = []marketplace.Order{}
+	}
+	return out, msgs, nil
+}
+
+// decodeEnvelope reads the answer's members after its opening brace.
+func decodeEnvelope(dec *json.Decoder, body []byte) (out []marketplace.Order, msgs []Message, err error) {
+	var bad error
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, msgs, err
+		}
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "MessageModelList"):
+			msgs = nil
+			if err := dec.Decode(&msgs); err != nil {
+				return nil, nil, err
+			}
+		case strings.EqualFold(key, "OrderModelList"):
+			// A bad order fails the answer unless a later OrderModelList
+			// replaces the list, as with json.Unmarshal.
+			if out, bad, err = decodeOrders(dec, body); err != nil {
+				return nil, msgs, err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, msgs, err
+			}
+		}
+	}
+	if _, err = dec.Token(); err != nil { // the closing brace
+		return nil, msgs, err
+	}
+	if bad != nil {
+		return nil, msgs, bad
+	}
+	return out, msgs, nil
+}
+
+// decodeOrders reads OrderModelList (an array or null) from dec, which
+// reads body. bad is the first order that does not fit (read past, so the
+// answer can go on); err a broken answer.
+func decodeOrders(dec *json.Decoder, body []byte) (out []marketplace.Order, bad, err error) {
+	tok, err := dec.Token()
+	if err != nil || tok == nil {
+		return nil, nil, err
+	}
+	if tok != json.Delim('[') {
+		return nil, nil, fmt.Errorf("OrderModelList is not an array")
+	}
+	for i := 0; dec.More(); i++ {
+		from := dec.InputOffset()
 		var m OrderModel
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, env.MessageModelList, malformed("getOrder", fmt.Errorf("order %d: %w", i, err))
+		if err := dec.Decode(&m); err != nil {
+			var te *json.UnmarshalTypeError
+			if !errors.As(err, &te) {
+				return nil, nil, fmt.Errorf("order %d: %w", i, err)
+			}
+			if bad == nil {
+				bad = fmt.Errorf("order %d: %w", i, err)
+			}
+			continue
+		}
+		if bad != nil {
+			continue
 		}
 		o, err := toOrder(m)
 		if err != nil {
-			return nil, env.MessageModelList, malformed("getOrder", fmt.Errorf("order %d: %w", i, err))
+			bad = fmt.Errorf("order %d: %w", i, err)
+			continue
 		}
-		o.RawPayload = raw
+		// The span read may start at the comma before the order.
+		o.RawPayload = bytes.Clone(bytes.TrimLeft(body[from:dec.InputOffset()], ", \t\r\n"))
 		out = append(out, o)
 	}
-	return out, env.MessageModelList, nil
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return nil, nil, err
+	}
+	if bad != nil {
+		return nil, bad, nil
+	}
+	return out, nil, nil
 }
 
 // ParseTime reads RMS datetimes ("2017-10-14T00:00:00+0900"), tolerating

@@ -1,0 +1,73 @@
+package rakuten
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/renkei-oss/renkei/marketplace"
+)
+
+// parseGetOrderTwoPass is the earlier ParseGetOrder (the envelope into
+// json.RawMessage, then each order again), kept as the reference the
+// one-pass parser must agree with.
+func parseGetOrderTwoPass(body []byte) ([]marketplace.Order, []Message, error) {
+	var env struct {
+		MessageModelList []Message         `json:"MessageModelList"`
+		OrderModelList   []json.RawMessage `json:"OrderModelList"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, nil, malformed("getOrder", err)
+	}
+	out := make([]marketplace.Order, 0, len(env.OrderModelList))
+	for i, raw := range env.OrderModelList {
+		var m OrderModel
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, env.MessageModelList, malformed("getOrder", fmt.Errorf("order %d: %w", i, err))
+		}
+		o, err := toOrder(m)
+		if err != nil {
+			return nil, env.MessageModelList, malformed("getOrder", fmt.Errorf("order %d: %w", i, err))
+		}
+		o.RawPayload = raw
+		out = append(out, o)
+	}
+	return out, env.MessageModelList, nil
+}
+
+// FuzzParseGetOrderAgreesWithTwoPass: the one-pass parser accepts exactly
+// what the two-pass one accepted and returns the same orders, raw payloads
+// byte for byte, and messages.
+func FuzzParseGetOrderAgreesWithTwoPass(f *testing.F) {
+	for _, s := range []string{
+		`{"MessageModelList":[{"messageType":"INFO","messageCode":"ORDER_EXT_API_GET_ORDER_INFO_101","message":"ok"}],"OrderModelList":[{"orderNumber":"1-1","orderDatetime":"2026-05-01T10:00:00+0900","orderProgress":100}, {"orderNumber":"1-2","orderDatetime":"2026-05-01T11:00:00+0900"}]}`,
+		` { "OrderModelList" : null , "x" : [1,{"a":2}] } `,
+		`{"orderModelList":[{"orderNumber":"2-1","orderDatetime":"2026-05-01T10:00:00+0900"}]}`,
+		`{"OrderModelList":[{"orderNumber":"3-1","orderDatetime":"2026-05-01T10:00:00+0900"}],"OrderModelList":[]}`,
+		`{"OrderModelList":[{"orderNumber":"4-1","orderDatetime":"bad"}]}`,
+		`{"OrderModelList":[{"orderNumber":"5-1"}]}{}`,
+		`{"OrderModelList":[{"orderNumber":"6-1"}`,
+		`{"OrderModelList":{}}`,
+		`[]`, `null`, ``, `{}`, `{"MessageModelList":7}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, gotMsgs, gotErr := ParseGetOrder(body)
+		want, wantMsgs, wantErr := parseGetOrderTwoPass(body)
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("one pass err %v, two passes err %v", gotErr, wantErr)
+		}
+		if gotErr != nil {
+			if marketplace.KindOf(gotErr) != marketplace.Malformed {
+				t.Fatalf("untyped error %v", gotErr)
+			}
+			return
+		}
+		if len(got) != len(want) || len(gotMsgs) != len(wantMsgs) || (len(got) > 0 && !reflect.DeepEqual(got, want)) ||
+			(len(gotMsgs) > 0 && !reflect.DeepEqual(gotMsgs, wantMsgs)) {
+			t.Fatalf("one pass %+v %+v\ntwo passes %+v %+v", got, gotMsgs, want, wantMsgs)
+		}
+	})
+}
