@@ -14,7 +14,11 @@ FUZZ_TARGETS += ./marketplace/interpark:FuzzParseOrderList
 FUZZ_TARGETS += ./marketplace/rakuten:FuzzParseGetOrder
 FUZZ_TARGETS += ./marketplace/rakuten:FuzzParseSearchOrder
 FUZZ_TARGETS += ./marketplace/shopserve:FuzzParseRetrieve
-FUZZTIME     ?= 10s
+# An execution count, not a duration: go1.26's fuzz coordinator can report a
+# spurious "context deadline exceeded" when a duration runs out while a worker
+# is mid-call on a loaded machine (golang/go#75804, fixed in go1.27); a count
+# has no deadline to race. 150,000 runs take 5–15 s per target here.
+FUZZTIME     ?= 150000x
 
 .PHONY: build run test test-steps vet templ-check gotest fuzz bench
 
