@@ -198,9 +198,12 @@ func ruleEnv(ctx context.Context, q sqlx.QueryerContext, orders []domain.ShipOrd
 	}
 	for conn, nos := range byConn {
 		var dups []string
+		// One probe of the order-number index per number, whatever the
+		// statistics say (see ImportTx.Existing for why not "= ANY").
 		if err := sqlx.SelectContext(ctx, q, &dups, `
-			SELECT DISTINCT channel_order_no FROM ship_orders
-			WHERE channel_order_no = ANY($1) AND marketplace = $2 AND connection_id <> $3`,
+			SELECT n.no FROM unnest($1::text[]) AS n(no), LATERAL (
+				SELECT 1 FROM ship_orders o
+				WHERE o.channel_order_no = n.no AND o.marketplace = $2 AND o.connection_id <> $3 LIMIT 1) d`,
 			pq.Array(nos), string(marketplaceOf[conn]), conn); err != nil {
 			return env, fmt.Errorf("store: duplicate order numbers: %w", err)
 		}

@@ -306,10 +306,16 @@ func addEvents(ctx context.Context, q sqlx.ExtContext, evs []domain.ShipOrderEve
 	return nil
 }
 
-// shipOrdersWhere loads ship orders (with lines) matching a condition.
+// loadShipOrders loads ship orders (with lines) matching a condition.
 func loadShipOrders(ctx context.Context, q sqlx.ExtContext, where string, args ...any) ([]domain.ShipOrder, error) {
+	return queryShipOrders(ctx, q, `SELECT `+shipOrderColumns+` FROM ship_orders o WHERE `+where, args...)
+}
+
+// queryShipOrders loads the ship orders a query selecting shipOrderColumns
+// returns, with their lines.
+func queryShipOrders(ctx context.Context, q sqlx.ExtContext, query string, args ...any) ([]domain.ShipOrder, error) {
 	var rows []shipOrderRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+shipOrderColumns+` FROM ship_orders o WHERE `+where, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("store: load ship orders: %w", err)
 	}
 	out := make([]domain.ShipOrder, 0, len(rows))
