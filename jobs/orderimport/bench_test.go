@@ -3,7 +3,6 @@ package orderimport_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -120,19 +119,33 @@ func copySameRows(b *testing.B, db *sqlx.DB) time.Duration {
 }
 
 // BenchmarkImport100kPaced runs the same import with the published limits
-// scaled ×1000 on both sides (sandbox and client pacing): API calls made vs
-// the protocol minimum, and wall time vs the rate-limit floor (each
-// operation's calls beyond its burst at its published rate). At ×1000
-// Rakuten's 1 request/s becomes 1,000/s, so its import is bound by CPU, not
-// by the limit; Amazon's searchOrders (0.0056/s) stays the bottleneck.
+// scaled on both sides (sandbox and client pacing) and reports the API
+// calls made vs the protocol minimum and the wall time vs the rate-limit
+// floor (per pacing bucket, the calls beyond its burst at its published
+// rate), both as ratios.
+//
+// ×1000 is the scale. It keeps Amazon's searchOrders (0.0056/s)
+// the bottleneck, but turns Rakuten's 1 request/s into 1,000/s: a floor of
+// about 1.1 s for 100,000 orders, i.e. 90,000 orders/s, which is more than
+// a COPY of the same rows into PostgreSQL manages on this machine (see
+// BenchmarkImport100k). There the wall time measures CPU and the database,
+// not pacing, so Rakuten is also run at ×40, the largest scale at which
+// its rate limit is still what holds the import back: at ×40 the
+// wall/floor ratio is the one that says whether pacing wastes time.
 func BenchmarkImport100kPaced(b *testing.B) {
-	for _, m := range marketplaces {
-		b.Run(string(m), func(b *testing.B) { benchPaced(b, m) })
+	for _, c := range []struct {
+		m      domain.Marketplace
+		factor float64
+	}{
+		{domain.MarketplaceRakuten, 1000},
+		{domain.MarketplaceAmazon, 1000},
+		{domain.MarketplaceRakuten, 40},
+	} {
+		b.Run(fmt.Sprintf("%s_x%g", c.m, c.factor), func(b *testing.B) { benchPaced(b, c.m, c.factor) })
 	}
 }
 
-func benchPaced(b *testing.B, m domain.Marketplace) {
-	const factor = 1000
+func benchPaced(b *testing.B, m domain.Marketplace, factor float64) {
 	for range b.N {
 		f, run, elapsed := importBench(b, m, factor)
 		var ops []struct {
@@ -143,30 +156,45 @@ func benchPaced(b *testing.B, m domain.Marketplace) {
 			b.Fatal(err)
 		}
 		calls := 0
-		var floor time.Duration
+		perBucket := map[string]int{}
 		var detail []string
 		for _, o := range ops {
 			calls += o.N
 			detail = append(detail, fmt.Sprintf("%s %d", o.Op, o.N))
-			if p := paceOf(m, o.Op); p.Rate > 0 {
-				floor += time.Duration(float64(max(o.N-p.Burst, 0)) / (float64(p.Rate) * factor) * float64(time.Second))
+			if bucket, p := paceOf(m, o.Op); p.Rate > 0 {
+				perBucket[bucket] += o.N
 			}
 		}
-		fetched := float64(run.Counts.Fetched)
-		minimum := int(math.Ceil(fetched/1000)) + int(math.Ceil(fetched/100)) // searchOrder pages + getOrder batches
-		if m == domain.MarketplaceAmazon {
-			minimum = int(math.Ceil(fetched/100)) + 1 // searchOrders pages + one LWA token
+		var floor time.Duration
+		for bucket, n := range perBucket {
+			_, p := paceOf(m, bucket)
+			floor += time.Duration(float64(max(n-p.Burst, 0)) / (float64(p.Rate) * factor) * float64(time.Second))
 		}
+		minimum := protocolMinimum(m, run.Counts.Fetched)
 		b.ReportMetric(float64(calls)/float64(minimum), "calls/minimum")
 		b.ReportMetric(elapsed.Seconds()/floor.Seconds(), "wall/floor")
-		b.Logf("%s: %d calls (%s) vs protocol minimum %d = %.3f; wall %s vs rate-limit floor %s = %.2f",
-			m, calls, strings.Join(detail, ", "), minimum, float64(calls)/float64(minimum), elapsed.Round(time.Millisecond), floor.Round(time.Millisecond), elapsed.Seconds()/floor.Seconds())
+		b.Logf("%s ×%g: %d calls (%s) vs protocol minimum %d = %.3f; wall %s vs rate-limit floor %s = %.2f",
+			m, factor, calls, strings.Join(detail, ", "), minimum, float64(calls)/float64(minimum), elapsed.Round(time.Millisecond), floor.Round(time.Millisecond), elapsed.Seconds()/floor.Seconds())
 	}
 }
 
-func paceOf(m domain.Marketplace, op string) marketplace.Pace {
-	if m == domain.MarketplaceRakuten {
-		return rakuten.PaceOrder()
+// protocolMinimum is the fewest calls that can read n orders: Rakuten
+// needs a searchOrder page per 1,000 numbers and a getOrder per 100
+// orders; Amazon a searchOrders page per 100 orders and one LWA token.
+func protocolMinimum(m domain.Marketplace, n int) int {
+	pages := func(size int) int { return (n + size - 1) / size }
+	if m == domain.MarketplaceAmazon {
+		return pages(100) + 1
 	}
-	return amazon.Pace(op)
+	return pages(rakuten.MaxPageSize) + pages(rakuten.GetOrderBatch)
+}
+
+// paceOf names the pacing bucket an operation draws from and its budget:
+// Rakuten's Order API calls share one per-shop budget, Amazon's
+// operations each have their own.
+func paceOf(m domain.Marketplace, op string) (string, marketplace.Pace) {
+	if m == domain.MarketplaceRakuten {
+		return "order", rakuten.PaceOrder()
+	}
+	return op, amazon.Pace(op)
 }
