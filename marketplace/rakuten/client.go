@@ -244,9 +244,11 @@ func (c *Client) SearchOrderPage(ctx context.Context, dateType int, w marketplac
 	return out, nil
 }
 
-// SearchOrders pages through every window of q (63 days at most each),
-// halving a window whose hits exceed the 15,000 RMS lets a search reach,
-// and fetches the orders 100 at a time.
+// SearchOrders pages through every window of q (63 days at most each) and
+// fetches the orders 100 at a time. RMS lets a search reach only its first
+// 15,000 hits, sorted by order datetime: an order-date search goes on from
+// the latest order datetime it reached (searchByOrderDate); a search by
+// another date cannot, so its window is split (searchSplitting).
 func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, each func(marketplace.OrderBatch) error) error {
 	oldest := c.cfg.Now().Add(-MaxSearchAgeDays * 24 * time.Hour)
 	if q.Window.From.Before(oldest) {
@@ -270,14 +272,119 @@ func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, eac
 		size = q.PageSize
 	}
 	for _, w := range marketplace.SplitWindows(q.Window.From, q.Window.To, c.cfg.MaxWindow) {
-		if err := c.searchWindow(ctx, dateType, w, progress, size, each); err != nil {
+		var err error
+		if dateType == DateTypeOrder {
+			err = c.searchByOrderDate(ctx, w, progress, size, each)
+		} else {
+			err = c.searchSplitting(ctx, dateType, w, progress, size, each)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Client) searchWindow(ctx context.Context, dateType int, w marketplace.Window, progress []int, size int, each func(marketplace.OrderBatch) error) error {
+// searchByOrderDate reads window w page by page. When a search has more
+// hits than it can reach, the next one starts at the order datetime of
+// the latest order fetched (RMS's start is inclusive to the second), and
+// the orders of that second already fetched are left out of it, so every
+// page read is used and no order is fetched twice. Only a single second
+// holding more than a search can reach is cut (Truncated).
+//
+// Numbers wait in a queue until a getOrder batch of 100 is full, so only
+// the window's end has a partial batch. At a re-anchor the queue's rest is
+// dropped rather than fetched short: those orders are no older than the
+// new start, so the next search lists them again.
+func (c *Client) searchByOrderDate(ctx context.Context, w marketplace.Window, progress []int, size int, each func(marketplace.OrderBatch) error) error {
+	from := w.From
+	var seen map[string]bool // numbers fetched that are dated at the second from
+	truncated := false
+	for {
+		sw := marketplace.Window{From: from, To: w.To}
+		var (
+			queue    []string
+			latest   int64 = -1 << 62 // unix second of the latest order fetched by this search
+			atLatest map[string]bool
+		)
+		fetch := func(numbers []string) ([]marketplace.Order, error) {
+			orders, err := c.FetchOrders(ctx, numbers)
+			for _, o := range orders {
+				switch s := o.OrderedAt.Unix(); {
+				case s > latest:
+					latest, atLatest = s, map[string]bool{o.Number: true}
+				case s == latest:
+					atLatest[o.Number] = true
+				}
+			}
+			return orders, err
+		}
+		for n := 1; ; n++ {
+			page, err := c.SearchOrderPage(ctx, DateTypeOrder, sw, progress, n, size)
+			if err != nil {
+				return err
+			}
+			for _, num := range page.Numbers {
+				if !seen[num] {
+					queue = append(queue, num)
+				}
+			}
+			end := len(page.Numbers) == 0 || n >= marketplace.Pages(min(page.Total, MaxReachableHits), size)
+			more := end && len(page.Numbers) > 0 && page.Total > MaxReachableHits
+			k := len(queue) - len(queue)%GetOrderBatch
+			if end && !more {
+				k = len(queue)
+			}
+			orders, err := fetch(queue[:k])
+			if err != nil {
+				return err
+			}
+			queue = queue[k:]
+			if more && latest <= from.Unix() && len(queue) > 0 {
+				// Nothing fetched yet lies past the start second: the
+				// queue's rest decides whether this search got past it.
+				rest, err := fetch(queue)
+				if err != nil {
+					return err
+				}
+				orders = append(orders, rest...)
+			}
+			next := time.Time{}
+			if more {
+				if latest > from.Unix() {
+					next = time.Unix(latest, 0)
+				} else {
+					// Every hit this search reached is dated at its start
+					// second; searching from there again would reach the
+					// same ones, so the rest of that second is lost.
+					truncated = true
+					next = time.Unix(from.Unix()+1, 0)
+					atLatest = nil
+				}
+			}
+			done := end && (!more || !next.Before(w.To))
+			if len(orders) > 0 || done {
+				if err := each(marketplace.OrderBatch{Window: w, Orders: orders, WindowDone: done, Truncated: truncated && done}); err != nil {
+					return err
+				}
+			}
+			if done {
+				return nil
+			}
+			if more {
+				from, seen = next, atLatest
+				break
+			}
+		}
+	}
+}
+
+// searchSplitting reads window w for a date type other than the order
+// date. Hits are still sorted by order datetime, so a search cannot go on
+// from where the 15,000 reachable ones end: a window with more hits is
+// split at once into enough equal parts for each to fit, with one to
+// spare for uneven days, down to 2 minutes, below which it is cut.
+func (c *Client) searchSplitting(ctx context.Context, dateType int, w marketplace.Window, progress []int, size int, each func(marketplace.OrderBatch) error) error {
 	first, err := c.SearchOrderPage(ctx, dateType, w, progress, 1, size)
 	if err != nil {
 		return err
@@ -285,18 +392,16 @@ func (c *Client) searchWindow(ctx context.Context, dateType int, w marketplace.W
 	truncated := false
 	if first.Total > MaxReachableHits {
 		if w.Duration() > 2*time.Minute {
-			mid := w.From.Add(w.Duration() / 2).Truncate(time.Second)
-			if err := c.searchWindow(ctx, dateType, marketplace.Window{From: w.From, To: mid}, progress, size, each); err != nil {
-				return err
+			for _, part := range splitEven(w, marketplace.Pages(first.Total, MaxReachableHits)+1) {
+				if err := c.searchSplitting(ctx, dateType, part, progress, size, each); err != nil {
+					return err
+				}
 			}
-			return c.searchWindow(ctx, dateType, marketplace.Window{From: mid, To: w.To}, progress, size, each)
+			return nil
 		}
 		truncated = true
 	}
-	pages := max(first.Pages, 1)
-	if reachable := marketplace.Pages(MaxReachableHits, size); pages > reachable {
-		pages = reachable
-	}
+	pages := min(max(first.Pages, 1), marketplace.Pages(MaxReachableHits, size))
 	page := first
 	for n := 1; ; n++ {
 		if n > 1 {
@@ -316,6 +421,23 @@ func (c *Client) searchWindow(ctx context.Context, dateType int, w marketplace.W
 			return nil
 		}
 	}
+}
+
+// splitEven cuts w into n parts of about equal length on whole seconds.
+func splitEven(w marketplace.Window, n int) []marketplace.Window {
+	var out []marketplace.Window
+	from := w.From
+	for i := 1; i <= n; i++ {
+		to := w.To
+		if i < n {
+			to = w.From.Add(w.Duration() / time.Duration(n) * time.Duration(i)).Truncate(time.Second)
+		}
+		if to.After(from) {
+			out = append(out, marketplace.Window{From: from, To: to})
+			from = to
+		}
+	}
+	return out
 }
 
 // FetchOrders calls getOrder (version 7) in batches of 100.

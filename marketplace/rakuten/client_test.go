@@ -3,6 +3,7 @@ package rakuten_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -458,35 +459,203 @@ func TestAuthHeader(t *testing.T) {
 	}
 }
 
-// TestHitCapHalvesTheWindow: RMS reaches only 15,000 hits per search, so a
-// busier window is halved until every order is reachable.
-func TestHitCapHalvesTheWindow(t *testing.T) {
-	const n = 15500
-	e := newEnv(t, 0)
-	e.sim.NewShop(rakutensim.ShopOptions{ID: "400005", Orders: n, Span: 24 * time.Hour})
-	creds, _ := e.sim.ShopCreds("400005")
-	c := e.client(func(c *rakuten.Config) { c.ServiceSecret, c.LicenseKey = creds.ServiceSecret, creds.LicenseKey })
-	seen := map[string]bool{}
-	windows := 0
-	err := c.SearchOrders(ctx, lastDays(2), func(b marketplace.OrderBatch) error {
-		for _, o := range b.Orders {
-			seen[o.Number] = true
-		}
-		if b.WindowDone {
-			windows++
-			if b.Truncated {
-				t.Errorf("window %v reported truncated", b.Window)
+// TestHitCapReanchors: RMS reaches only the first 15,000 hits of a search,
+// sorted by order datetime. An order-date search goes on from the latest
+// order datetime it reached, leaving out the orders of that second it has
+// already fetched, so every page it reads is used and no order is fetched
+// twice; only a second holding more than 15,000 orders is cut.
+func TestHitCapReanchors(t *testing.T) {
+	const busy = 4 * time.Hour // how long before the search the busy second is
+	tests := []struct {
+		name string
+		// seed builds the shop; block is the most orders it puts in one second.
+		seed      func(e *env, id string)
+		block     int
+		truncated bool
+	}{
+		{"40,000 orders seconds apart", func(e *env, id string) {
+			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 40000, Span: 2 * 24 * time.Hour})
+		}, 1, false},
+		{"a busy second straddling the 15,000th hit", func(e *env, id string) {
+			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 14200, Span: 24 * time.Hour})
+			must(t, e.sim.AddOrders(id, 1520)) // 1,521 at one second: the 14,200th to the 15,720th
+			e.clock.Advance(busy)
+			must(t, e.sim.AddOrdersOver(id, 1000, time.Hour))
+		}, 1521, false},
+		{"more than 15,000 orders in one second", func(e *env, id string) {
+			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 100, Span: 24 * time.Hour})
+			must(t, e.sim.AddOrders(id, 15099))
+			e.clock.Advance(busy)
+			must(t, e.sim.AddOrdersOver(id, 200, time.Hour))
+		}, 15100, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, 0)
+			id := fmt.Sprintf("40050%d", i)
+			tt.seed(e, id)
+			creds, _ := e.sim.ShopCreds(id)
+			c, wire := e.watched(creds)
+			to := e.clock.Now().Add(time.Second)
+			q := marketplace.OrderQuery{Window: marketplace.Window{From: to.AddDate(0, 0, -3), To: to}}
+			orders, batches := collect(t, c, q)
+			want := e.sim.Hits(id, rakuten.DateTypeOrder, q.Window.From, q.Window.To.Add(-time.Second))
+
+			got := map[string]int{}
+			for _, o := range orders {
+				if got[o.Number]++; got[o.Number] > 1 {
+					t.Fatalf("order %s emitted twice", o.Number)
+				}
 			}
-		}
-		return nil
-	})
+			// The busy second is when the seed added its block, before the clock moved on.
+			busyAt := e.clock.Now().Add(-busy)
+			busyOrders := map[string]bool{}
+			for _, n := range e.sim.OrderNumbers(id, busyAt, busyAt) {
+				busyOrders[n] = true
+			}
+			if tt.block > 1 && len(busyOrders) != tt.block {
+				t.Fatalf("the busy second holds %d orders, want %d", len(busyOrders), tt.block)
+			}
+			inBusySecond := 0
+			for _, n := range want {
+				if got[n] == 1 && busyOrders[n] {
+					inBusySecond++
+				}
+				if got[n] == 0 && !(tt.truncated && busyOrders[n]) {
+					t.Fatalf("order %s never emitted", n)
+				}
+			}
+			if tt.truncated {
+				// The search from the busy second reaches 15,000 of its
+				// orders; the rest of that second is what is lost.
+				if inBusySecond != rakuten.MaxReachableHits || len(orders) != len(want)-(tt.block-rakuten.MaxReachableHits) {
+					t.Fatalf("%d orders (%d of the busy second), want %d with %d of it", len(orders), inBusySecond, len(want)-(tt.block-rakuten.MaxReachableHits), rakuten.MaxReachableHits)
+				}
+			} else if len(orders) != len(want) {
+				t.Fatalf("%d orders, sandbox has %d", len(orders), len(want))
+			}
+			for k, b := range batches {
+				if b.Window != q.Window || b.WindowDone != (k == len(batches)-1) || b.Truncated != (tt.truncated && b.WindowDone) {
+					t.Fatalf("batch %d of %d: window %v done %v truncated %v", k, len(batches), b.Window, b.WindowDone, b.Truncated)
+				}
+			}
+
+			// getOrder: each number once, in full batches but the last.
+			asked := map[string]bool{}
+			short := 0
+			for k, batch := range wire.gets {
+				if k < len(wire.gets)-1 && len(batch) != rakuten.GetOrderBatch {
+					short++
+				}
+				for _, n := range batch {
+					if asked[n] {
+						t.Fatalf("getOrder asked for %s again", n)
+					}
+					asked[n] = true
+				}
+			}
+			// Giving up on a second fetches what the search reached of it
+			// at once: one short batch.
+			wantShort := 0
+			if tt.truncated {
+				wantShort = 1
+			}
+			if short > wantShort || len(wire.gets) > marketplace.Pages(len(orders), rakuten.GetOrderBatch)+wantShort {
+				t.Errorf("%d getOrder calls (%d short before the last) for %d orders", len(wire.gets), short, len(orders))
+			}
+
+			// searchOrder: no probe thrown away, every page full but the
+			// window's last; a new search re-reads only the orders of its
+			// start second and the numbers that waited for a full getOrder
+			// batch when the previous search ran out.
+			read, starts := 0, 0
+			for k, s := range wire.searches {
+				read += len(s.Numbers)
+				if s.Page == 1 {
+					starts++
+				}
+				if k < len(wire.searches)-1 && len(s.Numbers) != rakuten.MaxPageSize {
+					t.Errorf("searchOrder %d (%s page %d) answered %d numbers", k, s.Start, s.Page, len(s.Numbers))
+				}
+			}
+			reread := read - len(orders)
+			if limit := (starts - 1) * (tt.block + rakuten.GetOrderBatch - 1); reread > limit || starts < 2 {
+				t.Errorf("%d searches re-read %d hits, over %d", starts, reread, limit)
+			}
+			if len(wire.searches) != marketplace.Pages(len(orders)+reread, rakuten.MaxPageSize) {
+				t.Errorf("%d searchOrder calls for %d orders (%d re-read)", len(wire.searches), len(orders), reread)
+			}
+			t.Logf("%d orders: %d searchOrder (minimum %d) in %d searches, %d getOrder (minimum %d)",
+				len(orders), len(wire.searches), marketplace.Pages(len(orders), rakuten.MaxPageSize), starts, len(wire.gets), marketplace.Pages(len(orders), rakuten.GetOrderBatch))
+		})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != n {
-		t.Fatalf("reached %d of %d orders", len(seen), n)
+}
+
+// TestHitCapSplitsByUpdate: hits of a payment-date search are still sorted
+// by order datetime, so the client cannot go on from where a search ran
+// out; it splits the window into enough parts at once instead.
+func TestHitCapSplitsByUpdate(t *testing.T) {
+	e := newEnv(t, 0)
+	const id = "400510"
+	e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 22000, Span: 24 * time.Hour})
+	creds, _ := e.sim.ShopCreds(id)
+	c, wire := e.watched(creds)
+	to := e.clock.Now().Add(time.Second)
+	q := marketplace.OrderQuery{Window: marketplace.Window{From: to.AddDate(0, 0, -1), To: to}, DateKind: marketplace.ByUpdate}
+	want := e.sim.Hits(id, rakuten.DateTypePaymentFixed, q.Window.From, q.Window.To.Add(-time.Second))
+	if len(want) <= rakuten.MaxReachableHits {
+		t.Fatalf("only %d orders paid in the window: not over the cap", len(want))
 	}
-	if windows < 2 {
-		t.Fatalf("%d windows: the over-cap window was not split", windows)
+	orders, batches := collect(t, c, q)
+	got := map[string]bool{}
+	for _, o := range orders {
+		if got[o.Number] {
+			t.Fatalf("order %s emitted twice", o.Number)
+		}
+		got[o.Number] = true
+	}
+	for _, n := range want {
+		if !got[n] {
+			t.Fatalf("order %s never emitted", n)
+		}
+	}
+	if len(orders) != len(want) {
+		t.Fatalf("%d orders, sandbox has %d", len(orders), len(want))
+	}
+	// The parts tile the window, each closed by WindowDone.
+	next := q.Window.From
+	for _, b := range batches {
+		if b.Truncated {
+			t.Fatalf("batch of %v: truncated %v", b.Window, b.Truncated)
+		}
+		if b.WindowDone {
+			if !b.Window.From.Equal(next) {
+				t.Fatalf("part %v does not start where the last ended (%v)", b.Window, next)
+			}
+			next = b.Window.To
+		}
+	}
+	if !next.Equal(q.Window.To) {
+		t.Fatalf("parts end at %v, window at %v", next, q.Window.To)
+	}
+	probes := 0
+	for _, s := range wire.searches {
+		if s.DateType != rakuten.DateTypePaymentFixed {
+			t.Fatalf("searched by dateType %d", s.DateType)
+		}
+		if s.Total > rakuten.MaxReachableHits {
+			probes++
+		}
+	}
+	// One probe over the whole window splits it into enough parts at once.
+	if probes != 1 {
+		t.Errorf("%d searches over the cap, want the one that split the window", probes)
 	}
 }

@@ -129,3 +129,65 @@ func getOrderBody(t testing.TB, e *env, creds rakutensim.Creds, numbers []string
 	}
 	return body
 }
+
+// wire watches the order calls on their way through real HTTP (the call
+// recorder keeps only a summary of each body): every searchOrder page
+// asked and answered, and every number sent to getOrder.
+type wire struct {
+	mu       sync.Mutex
+	searches []searchCall
+	gets     [][]string
+}
+
+type searchCall struct {
+	DateType int
+	Start    string
+	Page     int
+	Numbers  []string
+	Total    int
+}
+
+func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	switch r.URL.Path {
+	case rakuten.PathSearchOrder:
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body = io.NopCloser(bytes.NewReader(out))
+		var req rakuten.SearchOrderRequest
+		var res rakuten.SearchOrderResponse
+		if json.Unmarshal(body, &req) != nil || json.Unmarshal(out, &res) != nil || req.PaginationRequestModel == nil {
+			return resp, nil
+		}
+		c := searchCall{DateType: req.DateType, Start: req.StartDatetime, Page: req.PaginationRequestModel.RequestPage, Numbers: res.OrderNumberList}
+		if p := res.PaginationResponseModel; p != nil && p.TotalRecordsAmount != nil {
+			c.Total = *p.TotalRecordsAmount
+		}
+		w.mu.Lock()
+		w.searches = append(w.searches, c)
+		w.mu.Unlock()
+	case rakuten.PathGetOrder:
+		var req rakuten.GetOrderRequest
+		if json.Unmarshal(body, &req) == nil {
+			w.mu.Lock()
+			w.gets = append(w.gets, req.OrderNumberList)
+			w.mu.Unlock()
+		}
+	}
+	return resp, nil
+}
+
+// watched builds the client of e for a shop with its order calls watched.
+func (e *env) watched(creds rakutensim.Creds) (*rakuten.Client, *wire) {
+	w := &wire{}
+	return e.client(func(c *rakuten.Config) {
+		c.ServiceSecret, c.LicenseKey, c.HTTP = creds.ServiceSecret, creds.LicenseKey, &http.Client{Transport: w}
+	}), w
+}

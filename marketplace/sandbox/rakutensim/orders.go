@@ -218,3 +218,23 @@ func (s *Sim) OrderNumbers(shopID string, from, to time.Time) []string {
 	}
 	return out
 }
+
+// Hits lists the order numbers searchOrder matches for dateType in
+// [from, to] (both inclusive, as RMS), oldest order first and without the
+// 15,000 cap: what a complete import should end up with (for tests).
+func (s *Sim) Hits(shopID string, dateType int, from, to time.Time) []string {
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[shopID]
+	if sh == nil {
+		return nil
+	}
+	sh.settle(now)
+	hits := sh.search(dateType, from.Unix(), to.Unix(), now.Unix(), nil)
+	out := make([]string, len(hits))
+	for k, i := range hits {
+		out[k] = sh.number(i)
+	}
+	return out
+}

@@ -166,6 +166,20 @@ func (s *Sim) AddOrders(shopID string, n int) error {
 	return nil
 }
 
+// AddOrdersOver adds n orders spread evenly over span ending now (never
+// before the newest order), so tests can build busy hours after a lull.
+func (s *Sim) AddOrdersOver(shopID string, n int, span time.Duration) error {
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh, ok := s.shops[shopID]
+	if !ok {
+		return fmt.Errorf("ショップ %s はありません", shopID)
+	}
+	sh.add(n, now, span)
+	return nil
+}
+
 // DisableFunction switches an RMS function (e.g. "rpay.order.searchOrder")
 // to 利用しない for a shop; EnableFunction switches it back.
 func (s *Sim) DisableFunction(shopID, fn string) { s.setFunction(shopID, fn, true) }

@@ -287,3 +287,43 @@ func TestMillionOrders(t *testing.T) {
 		t.Fatalf("status %d total %v, page 16 should be beyond the 15,000 reachable", status, total)
 	}
 }
+
+// TestSearchSecondsInclusive: RMS includes both the start and the end
+// second, which the client's re-anchoring on an order datetime relies on;
+// orders placed in the same second all match.
+func TestSearchSecondsInclusive(t *testing.T) {
+	f := setup(t)
+	f.sim.NewShop(rakutensim.ShopOptions{ID: "410001", Orders: 3, Span: 2 * time.Second}) // now-2s, now-1s, now
+	if err := f.sim.AddOrders("410001", 2); err != nil {                                  // two more at now
+		t.Fatal(err)
+	}
+	creds, _ := f.sim.ShopCreds("410001")
+	at := func(d time.Duration) string { return now.Add(d).Format("2006-01-02T15:04:05-0700") }
+	tests := []struct {
+		name     string
+		from, to time.Duration
+		want     int
+	}{
+		{"one second", -time.Second, -time.Second, 1},
+		{"the busy second", 0, 0, 3},
+		{"start and end both in", -2 * time.Second, -time.Second, 2},
+		{"up to the busy second", -time.Second, 0, 4},
+		{"a second with none", time.Second, 2 * time.Second, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := fmt.Sprintf(`{"dateType":1,"startDatetime":%q,"endDatetime":%q,"PaginationRequestModel":{"requestRecordsAmount":1000,"requestPage":1,"SortModelList":[{"sortColumn":1,"sortDirection":1}]}}`, at(tt.from), at(tt.to))
+			status, m, _ := f.call(t, "POST", "/es/2.0/order/searchOrder/", body, esa(creds.ServiceSecret, creds.LicenseKey))
+			got := get(m, "orderNumberList").([]any)
+			if status != 200 || len(got) != tt.want {
+				t.Fatalf("status %d, %d hits, want %d: %v", status, len(got), tt.want, m)
+			}
+			want := f.sim.Hits("410001", 1, now.Add(tt.from), now.Add(tt.to))
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("hit %d = %v, want %s (oldest first)", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
