@@ -29,6 +29,10 @@ type IncomingOrder struct {
 	Currency       string         `json:"currency,omitempty"`
 	Total          int64          `json:"total"`
 	Lines          []IncomingLine `json:"lines"`
+	// TrackingNoMissing: Shopserve order without its provisional
+	// 問い合わせ番号 (ClassifyShopserve). Stored skips from before the
+	// field decode as false, which is what they were imported as.
+	TrackingNoMissing bool `json:"tracking_no_missing,omitempty"`
 }
 
 // IncomingLine is one item line as the channel sent it.

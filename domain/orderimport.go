@@ -50,6 +50,10 @@ const (
 	// RangeMaxAge: Shopserve allows ranges up to 2 years back; Rakuten and
 	// Amazon keep orders for about as long (730 days).
 	RangeMaxAge = 730 * 24 * time.Hour
+	// DiffMaxAge bounds how far back a diff run reads when its cursor is
+	// held by a waiting order (NextCursor): a day inside RangeMaxAge, so
+	// the marketplace's own clock, checked later, still accepts it.
+	DiffMaxAge = RangeMaxAge - 24*time.Hour
 	// DefaultRakutenFetchDays is used when the connection has no 出荷指示取得期間.
 	DefaultRakutenFetchDays = 7
 )
@@ -105,6 +109,10 @@ func PlanImport(req ImportRequest, in PlanInput) (ImportPlan, error) {
 			from = now.Add(-FirstImportLookback)
 		default:
 			from = in.Cursor.Add(-CursorOverlap)
+			if oldest := now.Add(-DiffMaxAge); from.Before(oldest) {
+				// Orders older than this cannot be fetched any more.
+				from = oldest
+			}
 		}
 	case ImportRange:
 		from, to = req.From, req.To
@@ -149,12 +157,36 @@ func PlanImport(req ImportRequest, in PlanInput) (ImportPlan, error) {
 // past never winds it back.
 func (m ImportMode) AdvancesCursor() bool { return m == ImportDiff }
 
-// NextCursor is the cursor after committing window w.
-func NextCursor(cur *time.Time, w ImportWindow) time.Time {
-	if cur != nil && cur.After(w.To) {
-		return *cur
+// NextCursor is the diff cursor after committing window w (the store
+// never moves it backwards). waiting is the order datetime of the oldest
+// order the run has seen that a later diff must read again
+// (ClassAwaitingTrackingNo), nil when none: the cursor stops there, so the
+// next diff run, starting at the cursor, sees that order again.
+func NextCursor(w ImportWindow, waiting *time.Time) time.Time {
+	if waiting != nil && waiting.Before(w.To) {
+		return *waiting
 	}
 	return w.To
+}
+
+// ResumeWaiting is the waiting mark a resumed diff run starts its first
+// window left with: the windows it committed before moved the cursor to
+// that window's start unless a waiting order held it back, so a cursor
+// behind it is such a hold and must stay.
+func ResumeWaiting(cur *time.Time, next ImportWindow) *time.Time {
+	if cur == nil || !cur.Before(next.From) {
+		return nil
+	}
+	c := *cur
+	return &c
+}
+
+// EarlierWaiting is the earlier of the waiting marks a and b (nil: none).
+func EarlierWaiting(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.Before(*a)) {
+		return b
+	}
+	return a
 }
 
 // ImportClass is what an import does with a fetched channel order.
@@ -169,7 +201,15 @@ const (
 	// ClassLater: past the import statuses; never creates a ship order but
 	// refreshes one that exists (its channel status moved on).
 	ClassLater
+	// ClassAwaitingTrackingNo: a Shopserve order in 未確認 the shop has not
+	// given its provisional 問い合わせ番号 yet (SPEC §4 imports only those
+	// that carry one). Listed as skipped, and read again by every diff run
+	// until it has one (NextCursor).
+	ClassAwaitingTrackingNo
 )
+
+// ReasonAwaitingTrackingNo is the スキップ一覧 reason of ClassAwaitingTrackingNo.
+const ReasonAwaitingTrackingNo = "仮の問い合わせ番号（送り状番号）が未登録のため取り込みません。ショップサーブで登録後、次回の差分取得で取り込まれます"
 
 // Label for counts and logs.
 func (c ImportClass) Label() string {
@@ -178,6 +218,8 @@ func (c ImportClass) Label() string {
 		return "出荷指示"
 	case ClassUnshipped:
 		return "未出荷"
+	case ClassAwaitingTrackingNo:
+		return "問い合わせ番号待ち"
 	}
 	return "対象外"
 }
@@ -189,6 +231,8 @@ func Classify(in IncomingOrder, rakutenTargets []PaymentStatusRule) ImportClass 
 		return ClassifyRakuten(in.Status, in.PaymentCode, in.Cancelled, rakutenTargets)
 	case MarketplaceAmazon:
 		return ClassifyAmazon(in.Status)
+	case MarketplaceShopserve:
+		return ClassifyShopserve(in.Cancelled, in.TrackingNoMissing)
 	}
 	if in.Cancelled {
 		return ClassLater
@@ -230,6 +274,19 @@ func ClassifyRakuten(progress, paymentCode string, cancelled bool, rules []Payme
 		return ClassShipOrder
 	}
 	return ClassLater
+}
+
+// ClassifyShopserve: the import asks for 未確認 orders only; of those, the
+// ones with a provisional 問い合わせ番号 on every destination are ship
+// orders, the others wait for the shop.
+func ClassifyShopserve(cancelled, trackingNoMissing bool) ImportClass {
+	switch {
+	case cancelled:
+		return ClassLater
+	case trackingNoMissing:
+		return ClassAwaitingTrackingNo
+	}
+	return ClassShipOrder
 }
 
 // amazonStatus folds the two spellings (Orders v0 "Unshipped", v2026

@@ -30,6 +30,10 @@ type Order struct {
 	TimeSlot           string // marketplace code ("1416", "1"); empty when none
 	TimeSlotName       string // "14-16時", "午前中"
 	Remarks            string // buyer's free text
+	// TrackingNoMissing: a destination has no 問い合わせ番号 yet. Shopserve
+	// shops release an order for shipping by entering a provisional one,
+	// so such an order waits (only Shopserve sets it).
+	TrackingNoMissing bool
 
 	Lines    []OrderLine
 	Currency string

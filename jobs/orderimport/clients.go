@@ -70,12 +70,10 @@ func Searchers(o ClientOptions) SearcherFunc {
 				Pacer: o.Pacer, Recorder: rec, Now: o.Now,
 			}), nil
 		case domain.MarketplaceShopserve:
-			// The seed imports only orders the shop gave a provisional
-			// 問い合わせ番号; the others wait for it.
 			return shopserve.New(shopserve.Config{
 				BaseURL: c.BaseURL, StoreID: c.Param(domain.FieldShopserveStoreID), ManagerKey: c.Secret(domain.FieldShopserveManagerKey),
 				HTTP: o.HTTP, Timeout: o.Timeout, MaxAttempts: o.MaxAttempts, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
-				Pacer: o.Pacer, Recorder: rec, MaxWindow: domain.ImportWindowMax, WithSlipOnly: true, Now: o.Now,
+				Pacer: o.Pacer, Recorder: rec, MaxWindow: domain.ImportWindowMax, Now: o.Now,
 			}), nil
 		}
 		return nil, nil

@@ -27,6 +27,8 @@ func incoming(o marketplace.Order) domain.IncomingOrder {
 		TimeSlot:       firstNonEmpty(o.TimeSlotName, o.TimeSlot),
 		Currency:       o.Currency,
 		Total:          o.Totals.Billed,
+		// TrackingNoMissing: the order waits for the shop (domain.ClassifyShopserve).
+		TrackingNoMissing: o.TrackingNoMissing,
 	}
 	if in.Total == 0 {
 		in.Total = o.Totals.Total

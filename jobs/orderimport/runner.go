@@ -184,11 +184,21 @@ func (r *Runner) execute(ctx context.Context, conn domain.Connection, run *domai
 	if searcher == nil {
 		return fmt.Errorf("%sの出荷指示取込にはまだ対応していません。", conn.Marketplace.Label())
 	}
+	// waiting: the oldest order of the run a later diff must read again;
+	// the cursor does not pass it (domain.NextCursor).
+	var waiting *time.Time
+	if rest := run.Remaining(); run.Mode.AdvancesCursor() && run.Counts.WindowsDone > 0 && len(rest) > 0 {
+		state, err := r.Store.ConnectionImportState(ctx, conn.ID)
+		if err != nil {
+			return err
+		}
+		waiting = domain.ResumeWaiting(state.Cursor, rest[0])
+	}
 	for _, w := range run.Remaining() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.window(ctx, st, searcher, run.Mode, w); err != nil {
+		if waiting, err = r.window(ctx, st, searcher, run.Mode, w, waiting); err != nil {
 			return err
 		}
 		run.Counts.WindowsDone++
@@ -219,22 +229,29 @@ func importStatuses(m domain.Marketplace) []string {
 // window imports one window. Each page of orders is committed as it comes,
 // by a committer goroutine so the next page is fetched meanwhile; the last
 // page is held back and committed together with the window's completion
-// and the cursor, so the cursor never passes an order that is not stored.
-func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.OrderSearcher, mode domain.ImportMode, w domain.ImportWindow) error {
+// and the cursor, so the cursor never passes an order that is not stored,
+// nor one still waiting (waiting, returned with this window's added).
+func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.OrderSearcher, mode domain.ImportMode, w domain.ImportWindow, waiting *time.Time) (*time.Time, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan []marketplace.Order, 1)
-	committed := make(chan error, 1)
+	type result struct {
+		waiting *time.Time
+		err     error
+	}
+	committed := make(chan result, 1)
 	go func() {
-		var err error
+		var res result
 		for batch := range pages {
-			if err == nil {
-				if err = r.commit(ctx, st, batch, nil); err != nil {
+			if res.err == nil {
+				var wt *time.Time
+				if wt, res.err = r.commit(ctx, st, batch, nil); res.err != nil {
 					cancel() // stops the search; its error is ours
 				}
+				res.waiting = domain.EarlierWaiting(res.waiting, wt)
 			}
 		}
-		committed <- err
+		committed <- res
 	}()
 	var held []marketplace.Order
 	q := marketplace.OrderQuery{Window: marketplace.Window{From: w.From, To: w.To}, DateKind: marketplace.ByOrderDate, Statuses: importStatuses(st.conn.Marketplace)}
@@ -253,40 +270,55 @@ func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.Orde
 		return nil
 	})
 	close(pages)
-	if cerr := <-committed; cerr != nil {
-		return cerr
+	res := <-committed
+	if res.err != nil {
+		return waiting, res.err
 	}
 	if err != nil {
-		return err
+		return waiting, err
 	}
-	var cursor *time.Time
-	if mode.AdvancesCursor() {
-		c := domain.NextCursor(nil, w)
-		cursor = &c
-	}
-	return r.commit(ctx, st, held, &windowEnd{cursor: cursor})
+	waiting = domain.EarlierWaiting(waiting, res.waiting)
+	last, err := r.commit(ctx, st, held, &windowEnd{window: w, advance: mode.AdvancesCursor(), waiting: waiting})
+	return domain.EarlierWaiting(waiting, last), err
 }
 
 // commitBatch is about how many orders one transaction writes.
 const commitBatch = 1000
 
-type windowEnd struct{ cursor *time.Time }
+// windowEnd: the last commit of a window also moves a diff run's cursor,
+// held at the oldest order waiting so far, this commit's included.
+type windowEnd struct {
+	window  domain.ImportWindow
+	advance bool
+	waiting *time.Time
+}
 
-func (r *Runner) commit(ctx context.Context, st setup, orders []marketplace.Order, end *windowEnd) error {
+// commit stores a batch; it returns the order datetime of the batch's
+// oldest order a later diff must read again (nil: none).
+func (r *Runner) commit(ctx context.Context, st setup, orders []marketplace.Order, end *windowEnd) (*time.Time, error) {
 	ins := make([]domain.IncomingOrder, len(orders))
 	for i, o := range orders {
 		ins[i] = incoming(o)
 	}
-	return r.Store.InImportTx(ctx, func(tx *store.ImportTx) error {
-		counts, err := r.apply(ctx, tx, st, ins)
+	var waiting *time.Time
+	err := r.Store.InImportTx(ctx, func(tx *store.ImportTx) error {
+		var counts domain.ImportCounts
+		var err error
+		counts, waiting, err = r.applyBatch(ctx, tx, st, ins)
 		if err != nil {
 			return err
 		}
 		if end == nil {
 			return tx.AddCounts(ctx, st.runID, counts)
 		}
-		return tx.CompleteWindow(ctx, st.runID, st.conn.ID, counts, end.cursor)
+		var cursor *time.Time
+		if end.advance {
+			c := domain.NextCursor(end.window, domain.EarlierWaiting(end.waiting, waiting))
+			cursor = &c
+		}
+		return tx.CompleteWindow(ctx, st.runID, st.conn.ID, counts, cursor)
 	})
+	return waiting, err
 }
 
 const actorImport = "出荷指示取込"
@@ -295,7 +327,13 @@ const actorImport = "出荷指示取込"
 // existing ones are merged, new ones converted, passed through the rules
 // and inserted, the rest kept as 未出荷 or listed as skipped.
 func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []domain.IncomingOrder) (domain.ImportCounts, error) {
-	var c domain.ImportCounts
+	c, _, err := r.applyBatch(ctx, tx, st, ins)
+	return c, err
+}
+
+// applyBatch is apply that also returns the order datetime of the oldest
+// order listed as waiting for the shop (nil: none), for the cursor.
+func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, ins []domain.IncomingOrder) (c domain.ImportCounts, waiting *time.Time, _ error) {
 	// A number seen twice in one batch (overlapping pages) counts once, last copy wins.
 	idx := map[string]int{}
 	var uniq []domain.IncomingOrder
@@ -313,7 +351,7 @@ func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []
 	}
 	existing, err := tx.Existing(ctx, st.conn.ID, nos)
 	if err != nil {
-		return c, err
+		return c, waiting, err
 	}
 	now := r.now()
 	var (
@@ -341,7 +379,7 @@ func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []
 				lines = lines || ch.Field == "明細"
 			}
 			if err := tx.Update(ctx, &merged, lines); err != nil {
-				return c, err
+				return c, waiting, err
 			}
 			events = append(events, domain.ShipOrderEvent{ShipOrderID: cur.ID, At: now, Actor: actorImport, Kind: domain.EventUpdated,
 				Message: "再取込で更新: " + strings.Join(msgs, "、")})
@@ -356,6 +394,12 @@ func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []
 			skips = append(skips, domain.SkippedOrder{ConnectionID: st.conn.ID, ChannelOrderNo: in.OrderNo, RunID: st.runID, Order: in,
 				Reason: fmt.Sprintf("チャネルのステータス「%s」は取込対象ではないため取り込みません", in.Status)})
 			c.Skipped++
+		case domain.ClassAwaitingTrackingNo:
+			skips = append(skips, domain.SkippedOrder{ConnectionID: st.conn.ID, ChannelOrderNo: in.OrderNo, RunID: st.runID, Order: in,
+				Reason: domain.ReasonAwaitingTrackingNo})
+			c.Skipped++
+			at := in.OrderedAt
+			waiting = domain.EarlierWaiting(waiting, &at)
 		default:
 			fresh = append(fresh, &o)
 			freshIn[in.OrderNo] = in
@@ -369,7 +413,7 @@ func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []
 		}
 		env, err := tx.RuleEnv(ctx, plain)
 		if err != nil {
-			return c, err
+			return c, waiting, err
 		}
 		var keep []*domain.ShipOrder
 		for _, o := range fresh {
@@ -384,7 +428,7 @@ func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []
 		}
 		conflicts, err := tx.Insert(ctx, keep)
 		if err != nil {
-			return c, err
+			return c, waiting, err
 		}
 		lost := map[string]bool{}
 		for _, no := range conflicts {
@@ -414,19 +458,19 @@ func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []
 			}
 		}
 		if err := tx.ResolveSkips(ctx, st.conn.ID, created); err != nil {
-			return c, err
+			return c, waiting, err
 		}
 	}
 	if err := tx.SaveUnshipped(ctx, st.conn.ID, unshipped); err != nil {
-		return c, err
+		return c, waiting, err
 	}
 	if err := tx.DropUnshipped(ctx, st.conn.ID, drop); err != nil {
-		return c, err
+		return c, waiting, err
 	}
 	if err := tx.RecordSkips(ctx, skips); err != nil {
-		return c, err
+		return c, waiting, err
 	}
-	return c, tx.Events(ctx, events)
+	return c, waiting, tx.Events(ctx, events)
 }
 
 // operatorMessage is the Japanese sentence shown for a failed run.

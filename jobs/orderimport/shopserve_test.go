@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http/httptest"
 	"strings"
@@ -88,9 +89,11 @@ func newShopserveFixtureRate(t testing.TB, n int, span time.Duration, factor flo
 	return &ssFixture{fixture: f, sim: sim}
 }
 
-// expected lists the orders of [from, to) an import must store: 未確認
-// ones carrying a provisional tracking number (seed), none cancelled.
-// It checks that the store also has orders the import must leave alone.
+// expected lists the orders of [from, to) an import must account for,
+// read from the raw JSON of a client of our own: 未確認 ones carrying a
+// provisional tracking number on every destination become ship orders
+// (seed), 未確認 ones without are listed as waiting for it; confirmed and
+// cancelled ones are left alone. It checks that the store has all three.
 func (f *ssFixture) expected(from, to time.Time) map[string]domain.ImportClass {
 	f.t.Helper()
 	out := map[string]domain.ImportClass{}
@@ -102,31 +105,68 @@ func (f *ssFixture) expected(from, to time.Time) map[string]domain.ImportClass {
 				if err := json.Unmarshal(o.RawPayload, &raw); err != nil {
 					return err
 				}
-				if o.Status != shopserve.OrderUnconfirmed || raw.Deliveries[0].SlipNumber == "" {
+				if o.Status != shopserve.OrderUnconfirmed {
 					left++
 					continue
 				}
 				out[o.Number] = domain.ClassShipOrder
+				for _, d := range raw.Deliveries {
+					if d.SlipNumber == "" {
+						out[o.Number] = domain.ClassAwaitingTrackingNo
+					}
+				}
 			}
 			return nil
 		})
 	must(f.t, err)
-	if left == 0 || len(out) == 0 {
-		f.t.Fatalf("the generated store should hold orders to import (%d) and orders to leave (%d)", len(out), left)
+	if left == 0 || classCount(out, domain.ClassShipOrder) == 0 || classCount(out, domain.ClassAwaitingTrackingNo) == 0 {
+		f.t.Fatalf("the generated store should hold orders to import (%d), orders waiting for a tracking number (%d) and orders to leave (%d)",
+			classCount(out, domain.ClassShipOrder), classCount(out, domain.ClassAwaitingTrackingNo), left)
 	}
 	return out
+}
+
+func classCount(want map[string]domain.ImportClass, c domain.ImportClass) int {
+	n := 0
+	for _, class := range want {
+		if class == c {
+			n++
+		}
+	}
+	return n
+}
+
+// assertStored is assertEveryOrderOnce that also checks each waiting order
+// is listed as skipped with the reason that says what to do, and no ship order.
+func (f *ssFixture) assertStored(want map[string]domain.ImportClass) {
+	f.t.Helper()
+	f.assertEveryOrderOnce(want)
+	got := f.stored()
+	for no, class := range want {
+		switch where := got[no]; {
+		case class == domain.ClassAwaitingTrackingNo && where != "skip", class == domain.ClassShipOrder && where != "ship_order":
+			f.t.Fatalf("order %s (%s) stored as %s", no, class.Label(), where)
+		}
+		if class == domain.ClassAwaitingTrackingNo {
+			if n := f.count(`SELECT count(*) FROM import_skips WHERE connection_id = $1 AND channel_order_no = $2 AND reason = $3 AND resolved_at IS NULL`,
+				f.conn.ID, no, domain.ReasonAwaitingTrackingNo); n != 1 {
+				f.t.Fatalf("order %s waiting for its tracking number: %d open skips with the reason", no, n)
+			}
+		}
+	}
 }
 
 func TestShopserveDiffTwiceAddsNothing(t *testing.T) {
 	f := newShopserveFixture(t, 200, 6*24*time.Hour)
 	first := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
 	want := f.expected(t0.Add(-7*24*time.Hour), t0)
-	f.assertEveryOrderOnce(want)
-	if first.Counts.Created != len(want) || first.Counts.Held != 0 || first.Counts.Skipped != 0 {
-		t.Fatalf("first diff: %s; want %d created, none held or skipped", describe(first), len(want))
+	f.assertStored(want)
+	ship, waiting := classCount(want, domain.ClassShipOrder), classCount(want, domain.ClassAwaitingTrackingNo)
+	if first.Counts.Created != ship || first.Counts.Held != 0 || first.Counts.Skipped != waiting {
+		t.Fatalf("first diff: %s; want %d created, none held, %d skipped as waiting", describe(first), ship, waiting)
 	}
 	again := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
-	if again.Counts.Created != 0 || again.Counts.Updated != 0 || f.shipOrders() != len(want) {
+	if again.Counts.Created != 0 || again.Counts.Updated != 0 || f.shipOrders() != ship {
 		t.Fatalf("second diff: %s", describe(again))
 	}
 	// New orders after the cursor: the next diff takes exactly those.
@@ -135,9 +175,9 @@ func TestShopserveDiffTwiceAddsNothing(t *testing.T) {
 	f.clock.Advance(time.Minute)
 	third := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
 	want = f.expected(t0.Add(-7*24*time.Hour), f.clock.Now())
-	f.assertEveryOrderOnce(want)
-	if third.Counts.Created == 0 || third.Counts.Created > 20 || f.shipOrders() != len(want) {
-		t.Fatalf("third diff: %s, stored %d, want %d", describe(third), f.shipOrders(), len(want))
+	f.assertStored(want)
+	if third.Counts.Created == 0 || third.Counts.Created > 20 || f.shipOrders() != classCount(want, domain.ClassShipOrder) {
+		t.Fatalf("third diff: %s, stored %d, want %d", describe(third), f.shipOrders(), classCount(want, domain.ClassShipOrder))
 	}
 }
 
@@ -148,7 +188,7 @@ func TestShopserveRangeInWeekWindows(t *testing.T) {
 		t.Fatalf("3 weeks in %d windows", run.Counts.WindowsTotal)
 	}
 	want := f.expected(run.From, run.To)
-	f.assertEveryOrderOnce(want)
+	f.assertStored(want)
 	// Every V2-M-0024 call asked for one week at most.
 	var reqs []string
 	must(t, f.db.Select(&reqs, `SELECT request FROM api_logs WHERE connection_id = $1 AND operation = $2`, f.conn.ID, shopserve.OpOrderRetrieve))
@@ -168,7 +208,7 @@ func TestShopserveRangeInWeekWindows(t *testing.T) {
 	}
 	// The same range again stores nothing new.
 	again := f.run(threeWeeks())
-	if again.Counts.Created != 0 || f.shipOrders() != len(want) {
+	if again.Counts.Created != 0 || f.shipOrders() != classCount(want, domain.ClassShipOrder) {
 		t.Fatalf("second range: %s", describe(again))
 	}
 }
@@ -191,7 +231,7 @@ func TestShopserveCrashResumeExactlyOnce(t *testing.T) {
 	if resumed.ID != run.ID || resumed.Counts.WindowsDone != 3 || f.shipOrders() <= partial {
 		t.Fatalf("did not resume run %d: %s", run.ID, describe(resumed))
 	}
-	f.assertEveryOrderOnce(f.expected(run.From, run.To))
+	f.assertStored(f.expected(run.From, run.To))
 	if resumed.Counts.Created != f.shipOrders() {
 		t.Fatalf("created %d over both parts, stored %d", resumed.Counts.Created, f.shipOrders())
 	}
@@ -219,7 +259,7 @@ func TestShopserveMaintenanceEndsTheRunAndTheNextRunImports(t *testing.T) {
 	f.sim.Faults().Clear(ssStore)
 	f.clock.Advance(time.Hour)
 	next := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
-	f.assertEveryOrderOnce(f.expected(t0.Add(-7*24*time.Hour), t0))
+	f.assertStored(f.expected(t0.Add(-7*24*time.Hour), t0))
 	if next.Counts.Created != f.shipOrders() {
 		t.Fatalf("next run: %s", describe(next))
 	}
@@ -260,13 +300,141 @@ func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
 	f.clock.Advance(time.Hour)
 	counts, err := a.Run(ctx, job)
 	must(t, err)
-	want := f.expected(t0.Add(-7*24*time.Hour), t0)
-	if counts.Created != len(want) || f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID) != len(want) {
-		t.Fatalf("next tick: %+v, want %d created", counts, len(want))
+	ship := classCount(f.expected(t0.Add(-7*24*time.Hour), t0), domain.ClassShipOrder)
+	if counts.Created != ship || f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1`, c.ID) != ship {
+		t.Fatalf("next tick: %+v, want %d created", counts, ship)
 	}
 	if after, err := f.st.ImportRuns(ctx, c.ID, 10); err != nil || len(after) != 1 || after[0].ID != runs[0].ID || after[0].State != domain.ImportDone {
 		t.Fatalf("next tick did not finish the stopped import run %d: %+v %v", runs[0].ID, after, err)
 	}
+}
+
+// waitingOrders are the open skips of orders waiting for their tracking
+// number, with their order datetimes, oldest first.
+func (f *ssFixture) waitingOrders() (nos []string, at []time.Time) {
+	f.t.Helper()
+	var rows []struct {
+		No string    `db:"channel_order_no"`
+		At time.Time `db:"ordered_at"`
+	}
+	must(f.t, f.db.Select(&rows, `SELECT channel_order_no, (payload->>'ordered_at')::timestamptz AS ordered_at FROM import_skips
+		WHERE connection_id = $1 AND reason = $2 AND resolved_at IS NULL ORDER BY 2, 1`, f.conn.ID, domain.ReasonAwaitingTrackingNo))
+	for _, r := range rows {
+		nos, at = append(nos, r.No), append(at, r.At)
+	}
+	return nos, at
+}
+
+func (f *ssFixture) cursor() time.Time {
+	f.t.Helper()
+	state, err := f.st.ConnectionImportState(context.Background(), f.conn.ID)
+	must(f.t, err)
+	if state.Cursor == nil {
+		f.t.Fatal("no diff cursor")
+	}
+	return *state.Cursor
+}
+
+// An order the shop has not given its provisional tracking number is
+// listed as skipped, with a reason saying so, and is no ship order; the
+// diff cursor stays at it, so once the shop enters the number the next
+// diff imports it, once, and its skip entry is resolved. An order that
+// leaves 未確認 without a number holds the cursor no more.
+func TestShopserveOrderWithoutTrackingNoWaitsThenImports(t *testing.T) {
+	f := newShopserveFixture(t, 120, 6*24*time.Hour)
+	f.clock.Advance(2 * time.Hour) // buyers' cancellations have all happened
+	diff := domain.ImportRequest{Mode: domain.ImportDiff}
+	span := func() map[string]domain.ImportClass { return f.expected(f.clock.Now().Add(-8*24*time.Hour), f.clock.Now()) }
+
+	first := f.run(diff)
+	want := span()
+	f.assertStored(want)
+	nos, at := f.waitingOrders()
+	if first.Counts.Skipped != len(nos) || len(nos) != classCount(want, domain.ClassAwaitingTrackingNo) || len(nos) < 3 {
+		t.Fatalf("first diff: %s; %d orders listed as waiting, want %d (at least 3)", describe(first), len(nos), classCount(want, domain.ClassAwaitingTrackingNo))
+	}
+	if got := f.cursor(); !got.Equal(at[0]) {
+		t.Fatalf("cursor %s, want it held at the oldest waiting order %s", got, at[0])
+	}
+
+	// Nothing changed: listed again (one entry each), nothing created.
+	f.clock.Advance(10 * time.Minute)
+	again := f.run(diff)
+	if again.Counts.Created != 0 || again.Counts.Skipped != len(nos) || !f.cursor().Equal(at[0]) {
+		t.Fatalf("second diff: %s, cursor %s", describe(again), f.cursor())
+	}
+	f.assertStored(span())
+
+	// The shop enters numbers for all but the newest waiting order.
+	shipBefore := f.shipOrders()
+	for i, no := range nos[:len(nos)-1] {
+		must(t, f.sim.SetSlipNumber(ssStore, no, fmt.Sprintf("4000%08d", i)))
+	}
+	f.clock.Advance(10 * time.Minute)
+	third := f.run(diff)
+	f.assertStored(span())
+	if third.Counts.Created != len(nos)-1 || f.shipOrders() != shipBefore+len(nos)-1 || third.Counts.Skipped != 1 {
+		t.Fatalf("third diff: %s, %d ship orders before", describe(third), shipBefore)
+	}
+	for _, no := range nos[:len(nos)-1] {
+		if n := f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1 AND channel_order_no = $2`, f.conn.ID, no); n != 1 {
+			t.Fatalf("order %s: %d ship orders after its number was entered", no, n)
+		}
+		if n := f.count(`SELECT count(*) FROM import_skips WHERE connection_id = $1 AND channel_order_no = $2 AND resolved_at IS NOT NULL`, f.conn.ID, no); n != 1 {
+			t.Fatalf("order %s: skip entry not resolved", no)
+		}
+	}
+	if left, leftAt := f.waitingOrders(); len(left) != 1 || left[0] != nos[len(nos)-1] || !f.cursor().Equal(leftAt[0]) {
+		t.Fatalf("still waiting %v, cursor %s; want %s and the cursor at %v", left, f.cursor(), nos[len(nos)-1], leftAt)
+	}
+
+	// The shop confirms the last one without a number: it leaves 未確認,
+	// the import no longer sees it, and the cursor moves on to the run's end.
+	res, err := f.search.(*shopserve.Client).ConfirmOrders(context.Background(), nos[len(nos)-1:])
+	if err != nil || len(res) != 1 || !res[0].OK {
+		t.Fatalf("confirm in the shop: %+v %v", res, err)
+	}
+	f.clock.Advance(10 * time.Minute)
+	fourth := f.run(diff)
+	if fourth.Counts.Created != 0 || fourth.Counts.Skipped != 0 || !f.cursor().Equal(fourth.To) {
+		t.Fatalf("fourth diff: %s, cursor %s, want %s", describe(fourth), f.cursor(), fourth.To)
+	}
+}
+
+// A diff run stopped after a window that held the cursor at a waiting
+// order keeps it held when it resumes, though its later windows have no
+// waiting order.
+func TestShopserveWaitingOrderHoldsTheCursorAcrossAResume(t *testing.T) {
+	f := newShopserveFixture(t, 60, 6*24*time.Hour)
+	f.clock.Advance(2 * time.Hour)
+	diff := domain.ImportRequest{Mode: domain.ImportDiff}
+	f.run(diff)
+	_, at := f.waitingOrders()
+	if len(at) == 0 || !f.cursor().Equal(at[0]) {
+		t.Fatalf("cursor %s, waiting orders at %v", f.cursor(), at)
+	}
+	// Two weeks later, with new orders: the diff spans three windows.
+	f.clock.Advance(14 * 24 * time.Hour)
+	must(t, f.sim.AddOrdersBetween(ssStore, 40, f.clock.Now().Add(-13*24*time.Hour), f.clock.Now().Add(-3*time.Hour)))
+	ctx, cancel := context.WithCancel(context.Background())
+	f.runner.AfterWindow = func(_ domain.ImportRun, done int) {
+		if done == 1 {
+			cancel()
+		}
+	}
+	run, err := f.runner.Run(ctx, f.conn, diff, "テスト")
+	if err == nil || run.State != domain.ImportCancelled || run.Counts.WindowsTotal < 3 {
+		t.Fatalf("cancelled run: err %v state %s %s", err, run.State, describe(run))
+	}
+	if !f.cursor().Equal(at[0]) {
+		t.Fatalf("cursor %s after the first window, want %s", f.cursor(), at[0])
+	}
+	f.runner.AfterWindow = nil
+	resumed := f.run(diff)
+	if resumed.ID != run.ID || !f.cursor().Equal(at[0]) {
+		t.Fatalf("resumed run %d (of %d): cursor %s, want it still at %s", resumed.ID, run.ID, f.cursor(), at[0])
+	}
+	f.assertStored(f.expected(t0.Add(-8*24*time.Hour), f.clock.Now()))
 }
 
 // BenchmarkShopserveImport10k imports three weeks of a 10,000-order store

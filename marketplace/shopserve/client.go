@@ -26,12 +26,9 @@ type Config struct {
 	Pacer       *marketplace.Pacer
 	Recorder    marketplace.CallRecorder
 
-	PageSize  int           // default MaxPageSize
-	MaxWindow time.Duration // default and maximum one week (seed)
-	// WithSlipOnly drops orders without a provisional 問い合わせ番号: the
-	// seed imports only those (出荷指示取込 sets it).
-	WithSlipOnly bool
-	Now          func() time.Time // for the two-year limit; default time.Now
+	PageSize  int              // default MaxPageSize
+	MaxWindow time.Duration    // default and maximum one week (seed)
+	Now       func() time.Time // for the two-year limit; default time.Now
 }
 
 // pace is the proposal's conservative 1 request/second per store [I].
@@ -193,18 +190,9 @@ func (c *Client) searchWindow(ctx context.Context, w marketplace.Window, dateTyp
 			continue
 		}
 		total = page.Total
-		orders := page.Orders
-		if c.cfg.WithSlipOnly {
-			orders = orders[:0:0]
-			for i, o := range page.Orders {
-				if page.Slip[i] {
-					orders = append(orders, o)
-				}
-			}
-		}
 		req.From += len(page.Orders)
 		last := len(page.Orders) == 0 || req.From >= page.Total
-		if err := each(marketplace.OrderBatch{Window: w, Orders: orders, WindowDone: last}); err != nil {
+		if err := each(marketplace.OrderBatch{Window: w, Orders: page.Orders, WindowDone: last}); err != nil {
 			return err
 		}
 		if last {

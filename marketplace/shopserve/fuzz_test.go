@@ -47,8 +47,8 @@ func FuzzParseRetrieve(f *testing.F) {
 			}
 			return
 		}
-		if len(p.Slip) != len(p.Orders) || p.Total < 0 {
-			t.Fatalf("page inconsistent: %d orders, %d slips, total %d", len(p.Orders), len(p.Slip), p.Total)
+		if p.Total < 0 {
+			t.Fatalf("page with a negative total %d", p.Total)
 		}
 		for _, o := range p.Orders {
 			if o.Number == "" || o.OrderedAt.IsZero() || o.Marketplace != marketplace.Shopserve {

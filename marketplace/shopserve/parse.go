@@ -64,9 +64,6 @@ func classify(op string, status int, _ http.Header, body []byte) *marketplace.Er
 type Page struct {
 	Total  int
 	Orders []marketplace.Order
-	// Slip[i] says whether Orders[i] carries a (provisional) 問い合わせ番号
-	// on every delivery: only those are imported, per the seed.
-	Slip []bool
 }
 
 // ParseRetrieve decodes one page of V2-M-0024 into normalised orders,
@@ -82,7 +79,7 @@ func ParseRetrieve(body []byte) (Page, error) {
 	if env.TotalCount == nil || *env.TotalCount < 0 {
 		return Page{}, malformed(OpOrderRetrieve, fmt.Errorf("no total_count"))
 	}
-	out := Page{Total: *env.TotalCount, Orders: make([]marketplace.Order, 0, len(env.Orders)), Slip: make([]bool, 0, len(env.Orders))}
+	out := Page{Total: *env.TotalCount, Orders: make([]marketplace.Order, 0, len(env.Orders))}
 	for i, raw := range env.Orders {
 		var o OrderJSON
 		if err := json.Unmarshal(raw, &o); err != nil {
@@ -94,7 +91,6 @@ func ParseRetrieve(body []byte) (Page, error) {
 		}
 		n.RawPayload = append([]byte(nil), raw...)
 		out.Orders = append(out.Orders, n)
-		out.Slip = append(out.Slip, hasSlip(o))
 	}
 	return out, nil
 }
@@ -120,6 +116,9 @@ func normalize(o OrderJSON) (marketplace.Order, error) {
 		CreditApproved:    o.Payment.MethodCode == PayDeferred && o.Payment.CreditStatus == CreditApproved,
 		Buyer:             party(o.Orderer),
 		Remarks:           o.Basic.Note,
+		// Only orders the shop gave a provisional 問い合わせ番号 are
+		// imported (seed); the importer lists the others as waiting.
+		TrackingNoMissing: !hasSlip(o),
 		Currency:          "JPY",
 		Totals: marketplace.Totals{
 			Goods: o.Basic.ItemTotal, Tax: o.Basic.Tax, Shipping: o.Basic.Postage, CODFee: o.Basic.CODFee,

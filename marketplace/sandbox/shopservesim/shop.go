@@ -28,6 +28,7 @@ type shop struct {
 	orders         []rec // sorted by at
 	confirmedByAPI int
 	shipped        map[int]Shipment // by order index
+	slips          map[int]slip     // provisional 問い合わせ番号 entered later, by order index
 	stock          map[string]Stock // by item code + " " + option text
 	stockCalls     int
 }
@@ -36,6 +37,12 @@ type shop struct {
 type Shipment struct {
 	SlipNumber, DeliveryCompany, ShippedOn string
 	At                                     int64
+}
+
+// slip is a provisional 問い合わせ番号 the shop entered in its admin.
+type slip struct {
+	number string
+	at     int64
 }
 
 // Stock is what V2-M-0019 recorded for an item or option.
@@ -50,6 +57,7 @@ func newShop(id string, seed int64, now time.Time) *shop {
 		creds:   Creds{StoreID: id, ManagerKey: managerKey(id, seed, "key"), OldManagerKey: managerKey(id, seed, "old")},
 		gen:     kit.NewGen(seed, now),
 		shipped: map[int]Shipment{},
+		slips:   map[int]slip{},
 		stock:   map[string]Stock{},
 	}
 }
@@ -112,6 +120,14 @@ func (sh *shop) orderStatus(i int, now time.Time) string {
 }
 
 func (sh *shop) updatedAt(i int) int64 {
+	u := sh.statusUpdatedAt(i)
+	if s, ok := sh.slips[i]; ok && s.at > u {
+		u = s.at
+	}
+	return u
+}
+
+func (sh *shop) statusUpdatedAt(i int) int64 {
 	r := sh.orders[i]
 	if s, ok := sh.shipped[i]; ok {
 		return s.At
@@ -126,7 +142,7 @@ func (sh *shop) updatedAt(i int) int64 {
 }
 
 // hasSlip: the shop sets a provisional 問い合わせ番号 on nine orders in ten;
-// the tenth waits for the shop and is not imported (seed).
+// the tenth waits for the shop (SetSlipNumber) and is not imported (seed).
 func hasSlip(i int) bool { return i%10 != 9 }
 
 // payment maps the generator's methods to ShopServe codes and names.
@@ -189,6 +205,9 @@ func (sh *shop) order(i int, now time.Time) shopserve.OrderJSON {
 	}
 	if hasSlip(i) {
 		del.SlipNumber = fmt.Sprintf("9%011d", i+1)
+	}
+	if s, ok := sh.slips[i]; ok {
+		del.SlipNumber = s.number
 	}
 	if s, ok := sh.shipped[i]; ok {
 		o.ShippingStatus = shopserve.ShippingShipped

@@ -234,6 +234,24 @@ func (s *Sim) Shipped(id, serial string) (Shipment, bool) {
 	return x, ok
 }
 
+// SetSlipNumber is the shop entering a provisional 問い合わせ番号 for an
+// order in its admin (there is no API for it); the order's updated_at moves.
+func (s *Sim) SetSlipNumber(id, serial, number string) error {
+	now := s.env.Clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.shops[id]
+	if sh == nil {
+		return fmt.Errorf("ショップ %s はありません", id)
+	}
+	i, ok := sh.index(serial)
+	if !ok {
+		return fmt.Errorf("受注 %s はありません", serial)
+	}
+	sh.slips[i] = slip{number: number, at: now.Unix()}
+	return nil
+}
+
 // StockOf returns the stock recorded for an item code and option text.
 func (s *Sim) StockOf(id, itemCode, options string) (Stock, bool) {
 	s.mu.Lock()

@@ -230,3 +230,40 @@ func TestMillionOrderStore(t *testing.T) {
 		t.Fatalf("page: %v, %d orders of %d", err, len(p.Orders), p.Total)
 	}
 }
+
+// An order the shop left without a provisional 問い合わせ番号 carries the
+// number once the shop enters it, and its updated_at moves to then.
+func TestSetSlipNumber(t *testing.T) {
+	sim, clock, srv, auth := newSim(t, 0)
+	retrieve := "/v2" + shopserve.PathOrderRetrieve
+	orders := func(req shopserve.RetrieveRequest) []shopserve.OrderJSON {
+		t.Helper()
+		a := call(t, srv, http.MethodPost, retrieve, auth, req)
+		var r shopserve.RetrieveResponse
+		if a.status != 200 || json.Unmarshal(a.body, &r) != nil {
+			t.Fatalf("HTTP %d: %s", a.status, a.body)
+		}
+		return r.Orders
+	}
+	var waiting *shopserve.OrderJSON
+	for _, o := range orders(week()) {
+		if o.Deliveries[0].SlipNumber == "" {
+			waiting = &o
+			break
+		}
+	}
+	if waiting == nil {
+		t.Fatal("the demo store has no order without a provisional 問い合わせ番号 in its last week")
+	}
+	clock.Advance(time.Hour)
+	if err := sim.SetSlipNumber(shopservesim.DemoStoreID, waiting.SerialCode, "123456789012"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.SetSlipNumber(shopservesim.DemoStoreID, "20260101999999", "1"); err == nil {
+		t.Fatal("a number for an unknown order was accepted")
+	}
+	got := orders(shopserve.RetrieveRequest{SerialCodes: []string{waiting.SerialCode}, Size: 1})
+	if len(got) != 1 || got[0].Deliveries[0].SlipNumber != "123456789012" || got[0].UpdatedAt != shopserve.FormatTime(clock.Now()) {
+		t.Fatalf("after entering the number: %+v", got)
+	}
+}
