@@ -95,10 +95,15 @@ func (q ShipOrderQuery) where() (string, []any) {
 	if s := strings.TrimSpace(q.Search); s != "" {
 		exact := arg(s)
 		like := arg("%" + likeEscape(s) + "%")
-		cond := "o.channel_order_no = " + exact + " OR o.tracking_no = " + exact +
-			" OR (o.buyer_name || ' ' || o.recipient_name || ' ' || o.phones) ILIKE " + like
+		// Every partial match is on the expression ship_orders_search_idx
+		// (trigrams) covers; a LIKE on phones alone had no index and read
+		// the whole table for any search with 4 digits in it (an order
+		// number), seconds at 1M orders. The digits cannot match across two
+		// phones or a name and a phone: spaces separate them.
+		const text = "(o.buyer_name || ' ' || o.recipient_name || ' ' || o.phones)"
+		cond := "o.channel_order_no = " + exact + " OR o.tracking_no = " + exact + " OR " + text + " ILIKE " + like
 		if d := digitsOnly(s); len(d) >= 4 && d != s {
-			cond += " OR o.phones LIKE " + arg("%"+d+"%")
+			cond += " OR " + text + " LIKE " + arg("%"+d+"%")
 		}
 		where = append(where, "("+cond+")")
 	}
