@@ -293,9 +293,11 @@ func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, eac
 // holding more than a search can reach is cut (Truncated).
 //
 // Numbers wait in a queue until a getOrder batch of 100 is full, so only
-// the window's end has a partial batch. At a re-anchor the queue's rest is
-// dropped rather than fetched short: those orders are no older than the
-// new start, so the next search lists them again.
+// the window's end has a partial batch. When a search runs out, the
+// queue's rest is either fetched as a short batch (wasting its empty
+// places) or dropped, and the next search lists those orders again (they
+// are no older than its start), costing their places on a page. Per call,
+// a page holds ten batches, so only a rest nearly a batch is fetched.
 func (c *Client) searchByOrderDate(ctx context.Context, w marketplace.Window, progress []int, size int, each func(marketplace.OrderBatch) error) error {
 	from := w.From
 	var seen map[string]bool // numbers fetched that are dated at the second from
@@ -340,9 +342,10 @@ func (c *Client) searchByOrderDate(ctx context.Context, w marketplace.Window, pr
 				return err
 			}
 			queue = queue[k:]
-			if more && latest <= from.Unix() && len(queue) > 0 {
-				// Nothing fetched yet lies past the start second: the
-				// queue's rest decides whether this search got past it.
+			// Nothing fetched yet past the start second: the queue's rest
+			// decides whether this search got past it.
+			stuck := latest <= from.Unix()
+			if more && len(queue) > 0 && (stuck || (GetOrderBatch-len(queue))*size < GetOrderBatch*len(queue)) {
 				rest, err := fetch(queue)
 				if err != nil {
 					return err
