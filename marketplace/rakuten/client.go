@@ -30,6 +30,10 @@ type Config struct {
 	Recorder    marketplace.CallRecorder
 
 	PageSize int // searchOrder page size; default 1000
+	// ReachableHits is how many hits of one search RMS lets a client page
+	// through: MaxReachableHits unless set lower (tests use a small cap so
+	// reading past it takes thousands of orders, not tens of thousands).
+	ReachableHits int
 	// MaxWindow is the longest span one search covers: RMS allows 63 days;
 	// SPEC §4 import runs use one week.
 	MaxWindow time.Duration
@@ -78,6 +82,9 @@ func New(cfg Config) *Client {
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	if cfg.PageSize <= 0 || cfg.PageSize > MaxPageSize {
 		cfg.PageSize = MaxPageSize
+	}
+	if cfg.ReachableHits <= 0 || cfg.ReachableHits > MaxReachableHits {
+		cfg.ReachableHits = MaxReachableHits
 	}
 	if cfg.MaxWindow <= 0 || cfg.MaxWindow > MaxSearchWindowDays*24*time.Hour {
 		cfg.MaxWindow = MaxSearchWindowDays * 24 * time.Hour
@@ -331,8 +338,8 @@ func (c *Client) searchByOrderDate(ctx context.Context, w marketplace.Window, pr
 					queue = append(queue, num)
 				}
 			}
-			end := len(page.Numbers) == 0 || n >= marketplace.Pages(min(page.Total, MaxReachableHits), size)
-			more := end && len(page.Numbers) > 0 && page.Total > MaxReachableHits
+			end := len(page.Numbers) == 0 || n >= marketplace.Pages(min(page.Total, c.cfg.ReachableHits), size)
+			more := end && len(page.Numbers) > 0 && page.Total > c.cfg.ReachableHits
 			k := len(queue) - len(queue)%GetOrderBatch
 			if end && !more {
 				k = len(queue)
@@ -393,9 +400,9 @@ func (c *Client) searchSplitting(ctx context.Context, dateType int, w marketplac
 		return err
 	}
 	truncated := false
-	if first.Total > MaxReachableHits {
+	if first.Total > c.cfg.ReachableHits {
 		if w.Duration() > 2*time.Minute {
-			for _, part := range splitEven(w, marketplace.Pages(first.Total, MaxReachableHits)+1) {
+			for _, part := range splitEven(w, marketplace.Pages(first.Total, c.cfg.ReachableHits)+1) {
 				if err := c.searchSplitting(ctx, dateType, part, progress, size, each); err != nil {
 					return err
 				}
@@ -404,7 +411,7 @@ func (c *Client) searchSplitting(ctx context.Context, dateType int, w marketplac
 		}
 		truncated = true
 	}
-	pages := min(max(first.Pages, 1), marketplace.Pages(MaxReachableHits, size))
+	pages := min(max(first.Pages, 1), marketplace.Pages(c.cfg.ReachableHits, size))
 	page := first
 	for n := 1; ; n++ {
 		if n > 1 {

@@ -463,7 +463,8 @@ func TestAuthHeader(t *testing.T) {
 // sorted by order datetime. An order-date search goes on from the latest
 // order datetime it reached, leaving out the orders of that second it has
 // already fetched, so every page it reads is used and no order is fetched
-// twice; only a second holding more than 15,000 orders is cut.
+// twice; only a second holding more than the cap is cut. (Run with the
+// cap lowered to capReach: see capped.)
 func TestHitCapReanchors(t *testing.T) {
 	const busy = 4 * time.Hour // how long before the search the busy second is
 	tests := []struct {
@@ -473,25 +474,25 @@ func TestHitCapReanchors(t *testing.T) {
 		block     int
 		truncated bool
 	}{
-		{"40,000 orders seconds apart", func(e *env, id string) {
-			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 40000, Span: 2 * 24 * time.Hour})
+		{"8,000 orders seconds apart", func(e *env, id string) {
+			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 8000, Span: 2 * 24 * time.Hour})
 		}, 1, false},
-		{"a busy second straddling the 15,000th hit", func(e *env, id string) {
-			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 14200, Span: 24 * time.Hour})
-			must(t, e.sim.AddOrders(id, 1520)) // 1,521 at one second: the 14,200th to the 15,720th
-			e.clock.Advance(busy)
-			must(t, e.sim.AddOrdersOver(id, 1000, time.Hour))
-		}, 1521, false},
-		{"more than 15,000 orders in one second", func(e *env, id string) {
-			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 100, Span: 24 * time.Hour})
-			must(t, e.sim.AddOrders(id, 15099))
+		{"a busy second straddling the cap", func(e *env, id string) {
+			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 2840, Span: 24 * time.Hour})
+			must(t, e.sim.AddOrders(id, 304)) // 305 at one second: the 2,840th to the 3,144th
 			e.clock.Advance(busy)
 			must(t, e.sim.AddOrdersOver(id, 200, time.Hour))
-		}, 15100, true},
+		}, 305, false},
+		{"more orders in one second than the cap", func(e *env, id string) {
+			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 100, Span: 24 * time.Hour})
+			must(t, e.sim.AddOrders(id, 3019))
+			e.clock.Advance(busy)
+			must(t, e.sim.AddOrdersOver(id, 200, time.Hour))
+		}, 3020, true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, 0)
+			e := newEnv(t, 0).capped()
 			id := fmt.Sprintf("40050%d", i)
 			tt.seed(e, id)
 			creds, _ := e.sim.ShopCreds(id)
@@ -526,10 +527,10 @@ func TestHitCapReanchors(t *testing.T) {
 				}
 			}
 			if tt.truncated {
-				// The search from the busy second reaches 15,000 of its
+				// The search from the busy second reaches the cap of its
 				// orders; the rest of that second is what is lost.
-				if inBusySecond != rakuten.MaxReachableHits || len(orders) != len(want)-(tt.block-rakuten.MaxReachableHits) {
-					t.Fatalf("%d orders (%d of the busy second), want %d with %d of it", len(orders), inBusySecond, len(want)-(tt.block-rakuten.MaxReachableHits), rakuten.MaxReachableHits)
+				if inBusySecond != capReach || len(orders) != len(want)-(tt.block-capReach) {
+					t.Fatalf("%d orders (%d of the busy second), want %d with %d of it", len(orders), inBusySecond, len(want)-(tt.block-capReach), capReach)
 				}
 			} else if len(orders) != len(want) {
 				t.Fatalf("%d orders, sandbox has %d", len(orders), len(want))
@@ -576,7 +577,7 @@ func TestHitCapReanchors(t *testing.T) {
 			read := 0
 			for k, s := range wire.searches {
 				read += len(s.Numbers)
-				if k < len(wire.searches)-1 && len(s.Numbers) != rakuten.MaxPageSize {
+				if k < len(wire.searches)-1 && len(s.Numbers) != capPage {
 					t.Errorf("searchOrder %d (%s page %d) answered %d numbers", k, s.Start, s.Page, len(s.Numbers))
 				}
 			}
@@ -584,19 +585,19 @@ func TestHitCapReanchors(t *testing.T) {
 			if limit := (starts - 1) * (tt.block + rakuten.GetOrderBatch - 1); reread > limit || starts < 2 {
 				t.Errorf("%d searches re-read %d hits, over %d", starts, reread, limit)
 			}
-			if len(wire.searches) != marketplace.Pages(len(orders)+reread, rakuten.MaxPageSize) {
+			if len(wire.searches) != marketplace.Pages(len(orders)+reread, capPage) {
 				t.Errorf("%d searchOrder calls for %d orders (%d re-read)", len(wire.searches), len(orders), reread)
 			}
-			// The protocol minimum is a page per 1,000 orders and a getOrder
+			// The protocol minimum is a page per page size of orders and a getOrder
 			// per 100; going on from where a search ran out re-reads at
 			// least the order it went on from, so each new search may cost
 			// one call more.
-			minimum := marketplace.Pages(len(orders), rakuten.MaxPageSize) + marketplace.Pages(len(orders), rakuten.GetOrderBatch)
+			minimum := marketplace.Pages(len(orders), capPage) + marketplace.Pages(len(orders), rakuten.GetOrderBatch)
 			if calls := len(wire.searches) + len(wire.gets); !tt.truncated && calls > minimum+starts-1 {
 				t.Errorf("%d calls in %d searches, protocol minimum %d", calls, starts, minimum)
 			}
 			t.Logf("%d orders: %d searchOrder + %d getOrder in %d searches; protocol minimum %d + %d",
-				len(orders), len(wire.searches), len(wire.gets), starts, marketplace.Pages(len(orders), rakuten.MaxPageSize), marketplace.Pages(len(orders), rakuten.GetOrderBatch))
+				len(orders), len(wire.searches), len(wire.gets), starts, marketplace.Pages(len(orders), capPage), marketplace.Pages(len(orders), rakuten.GetOrderBatch))
 		})
 	}
 }
@@ -612,15 +613,15 @@ func must(t *testing.T, err error) {
 // by order datetime, so the client cannot go on from where a search ran
 // out; it splits the window into enough parts at once instead.
 func TestHitCapSplitsByUpdate(t *testing.T) {
-	e := newEnv(t, 0)
+	e := newEnv(t, 0).capped()
 	const id = "400510"
-	e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 22000, Span: 24 * time.Hour})
+	e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 4400, Span: 24 * time.Hour})
 	creds, _ := e.sim.ShopCreds(id)
 	c, wire := e.watched(creds)
 	to := e.clock.Now().Add(time.Second)
 	q := marketplace.OrderQuery{Window: marketplace.Window{From: to.AddDate(0, 0, -1), To: to}, DateKind: marketplace.ByUpdate}
 	want := e.sim.Hits(id, rakuten.DateTypePaymentFixed, q.Window.From, q.Window.To.Add(-time.Second))
-	if len(want) <= rakuten.MaxReachableHits {
+	if len(want) <= capReach {
 		t.Fatalf("only %d orders paid in the window: not over the cap", len(want))
 	}
 	orders, batches := collect(t, c, q)
@@ -660,7 +661,7 @@ func TestHitCapSplitsByUpdate(t *testing.T) {
 		if s.DateType != rakuten.DateTypePaymentFixed {
 			t.Fatalf("searched by dateType %d", s.DateType)
 		}
-		if s.Total > rakuten.MaxReachableHits {
+		if s.Total > capReach {
 			probes++
 		}
 	}

@@ -189,5 +189,21 @@ func (e *env) watched(creds rakutensim.Creds) (*rakuten.Client, *wire) {
 	w := &wire{}
 	return e.client(func(c *rakuten.Config) {
 		c.ServiceSecret, c.LicenseKey, c.HTTP = creds.ServiceSecret, creds.LicenseKey, &http.Client{Transport: w}
+		c.PageSize, c.ReachableHits = capPage, capReach
 	}), w
+}
+
+// The hit-cap tests run at a fifth of RMS's scale (a 3,000-hit cap paged
+// 200 at a time instead of 15,000 by 1,000: still 15 pages a search and
+// whole getOrder batches per page), so they need thousands of orders, not
+// tens of thousands; the simulator is lowered to match (capped).
+const (
+	capReach = 3000
+	capPage  = 200
+)
+
+// capped lowers the simulator's cap to capReach.
+func (e *env) capped() *env {
+	e.sim.SetReachableHits(capReach)
+	return e
 }

@@ -84,8 +84,8 @@ func (s *Sim) searchOrder(sh *shop, w http.ResponseWriter, r *http.Request, now 
 		}
 	}
 	// Only the first 15,000 hits are reachable; the rest is silently cut [V3].
-	if len(hits) > rakuten.MaxReachableHits {
-		hits = hits[:rakuten.MaxReachableHits]
+	if len(hits) > s.reachable {
+		hits = hits[:s.reachable]
 	}
 	from := min((page-1)*size, len(hits))
 	to := min(from+size, len(hits))

@@ -45,6 +45,7 @@ type Sim struct {
 	shops      map[string]*shop
 	shopOrder  []string
 	asyncDelay time.Duration
+	reachable  int // hits a search can page through
 }
 
 // New builds the simulator with its demo shop: 200 orders over the last 30
@@ -59,6 +60,7 @@ func New(env kit.Env) *Sim {
 		limits:     kit.NewRateLimits(env.RateFactor),
 		shops:      map[string]*shop{},
 		asyncDelay: 5 * time.Second,
+		reachable:  rakuten.MaxReachableHits,
 	}
 	s.NewShop(ShopOptions{ID: DemoShopID, Orders: 200, Span: 30 * 24 * time.Hour})
 	return s
@@ -72,6 +74,14 @@ func (s *Sim) Faults() *kit.Faults { return s.faults }
 
 // Limits implements sandbox.Simulator.
 func (s *Sim) Limits() *kit.RateLimits { return s.limits }
+
+// SetReachableHits lowers how many hits of one search can be paged through
+// (RMS: 15,000), so tests reach the cap with fewer orders.
+func (s *Sim) SetReachableHits(n int) {
+	s.mu.Lock()
+	s.reachable = n
+	s.mu.Unlock()
+}
 
 // SetAsyncDelay sets how long (sandbox clock) async shipping requests take.
 func (s *Sim) SetAsyncDelay(d time.Duration) {
