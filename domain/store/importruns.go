@@ -244,18 +244,41 @@ func (t *ImportTx) Events(ctx context.Context, evs []domain.ShipOrderEvent) erro
 }
 
 // RecordSkips lists orders that were not imported with their reasons; a
-// number skipped again replaces its earlier reason.
+// number skipped again replaces its earlier reason. One statement for the
+// batch: a run can skip thousands (Shopserve orders waiting for their
+// provisional number come back on every diff run).
 func (t *ImportTx) RecordSkips(ctx context.Context, skips []domain.SkippedOrder) error {
+	if len(skips) == 0 {
+		return nil
+	}
+	// One row per key, the last skip winning: ON CONFLICT cannot touch a
+	// row twice in one statement.
+	type key struct {
+		conn int64
+		no   string
+	}
+	idx := map[key]int{}
+	var conns, runs []int64
+	var nos, reasons, rules, payloads []string
 	for _, sk := range skips {
-		if _, err := t.tx.ExecContext(ctx, `
-			INSERT INTO import_skips (connection_id, channel_order_no, run_id, reason, rule_name, payload)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (connection_id, channel_order_no) DO UPDATE SET run_id = EXCLUDED.run_id,
-				reason = EXCLUDED.reason, rule_name = EXCLUDED.rule_name, payload = EXCLUDED.payload,
-				skipped_at = now(), resolved_at = NULL`,
-			sk.ConnectionID, sk.ChannelOrderNo, nullID(&sk.RunID), sk.Reason, sk.RuleName, mustJSON(sk.Order)); err != nil {
-			return fmt.Errorf("store: record skip %s: %w", sk.ChannelOrderNo, err)
+		k := key{sk.ConnectionID, sk.ChannelOrderNo}
+		if i, ok := idx[k]; ok {
+			runs[i], reasons[i], rules[i], payloads[i] = sk.RunID, sk.Reason, sk.RuleName, mustJSON(sk.Order)
+			continue
 		}
+		idx[k] = len(nos)
+		conns, nos, runs = append(conns, sk.ConnectionID), append(nos, sk.ChannelOrderNo), append(runs, sk.RunID)
+		reasons, rules, payloads = append(reasons, sk.Reason), append(rules, sk.RuleName), append(payloads, mustJSON(sk.Order))
+	}
+	if _, err := t.tx.ExecContext(ctx, `
+		INSERT INTO import_skips (connection_id, channel_order_no, run_id, reason, rule_name, payload)
+		SELECT c, no, NULLIF(run, 0), reason, rule, p::jsonb
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS t(c, no, run, reason, rule, p)
+		ON CONFLICT (connection_id, channel_order_no) DO UPDATE SET run_id = EXCLUDED.run_id,
+			reason = EXCLUDED.reason, rule_name = EXCLUDED.rule_name, payload = EXCLUDED.payload,
+			skipped_at = now(), resolved_at = NULL`,
+		pq.Array(conns), pq.Array(nos), pq.Array(runs), pq.Array(reasons), pq.Array(rules), pq.Array(payloads)); err != nil {
+		return fmt.Errorf("store: record %d skipped orders (first %s): %w", len(nos), nos[0], err)
 	}
 	return nil
 }

@@ -187,6 +187,24 @@ func TestConversionMastersSkipsAndUnshipped(t *testing.T) {
 	if sk, _ = st.SkippedOrders(ctx, conn, 10); len(sk) != 0 {
 		t.Fatalf("resolved skip still listed: %+v", sk)
 	}
+	// A batch in one statement: a number twice keeps its last reason, a
+	// resolved skip skipped again is listed again.
+	must(t, st.InImportTx(ctx, func(tx *store.ImportTx) error {
+		return tx.RecordSkips(ctx, []domain.SkippedOrder{
+			{ConnectionID: conn, ChannelOrderNo: "S-2", Reason: "最初", Order: in},
+			{ConnectionID: conn, ChannelOrderNo: "S-1", Reason: "理由3", Order: in},
+			{ConnectionID: conn, ChannelOrderNo: "S-2", Reason: "最後", RuleName: "r2", Order: in},
+		})
+	}))
+	sk, err = st.SkippedOrders(ctx, conn, 10)
+	reasons := map[string]string{}
+	for _, s := range sk {
+		reasons[s.ChannelOrderNo] = s.Reason + "/" + s.RuleName
+	}
+	if err != nil || len(sk) != 2 || reasons["S-1"] != "理由3/" || reasons["S-2"] != "最後/r2" {
+		t.Fatalf("batch skips %v %v", reasons, err)
+	}
+	must(t, st.InImportTx(ctx, func(tx *store.ImportTx) error { return tx.ResolveSkips(ctx, conn, []string{"S-1", "S-2"}) }))
 
 	must(t, st.InImportTx(ctx, func(tx *store.ImportTx) error {
 		return tx.SaveUnshipped(ctx, conn, []domain.IncomingOrder{in, {OrderNo: "U-2", Status: "100", OrderedAt: time.Now()}})
