@@ -164,17 +164,7 @@ func (s *Sim) NewShop(o ShopOptions) Creds {
 }
 
 // AddOrders implements sandbox.Simulator: n orders dated now.
-func (s *Sim) AddOrders(shopID string, n int) error {
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh, ok := s.shops[shopID]
-	if !ok {
-		return fmt.Errorf("ショップ %s はありません", shopID)
-	}
-	sh.add(n, now, 0)
-	return nil
-}
+func (s *Sim) AddOrders(shopID string, n int) error { return s.AddOrdersOver(shopID, n, 0) }
 
 // AddOrdersOver adds n orders spread evenly over span ending now (never
 // before the newest order), so tests can build busy hours after a lull.
