@@ -50,10 +50,6 @@ const (
 	// RangeMaxAge: Shopserve allows ranges up to 2 years back; Rakuten and
 	// Amazon keep orders for about as long (730 days).
 	RangeMaxAge = 730 * 24 * time.Hour
-	// DiffMaxAge bounds how far back a diff run reads when its cursor is
-	// held by a waiting order (NextCursor): a day inside RangeMaxAge, so
-	// the marketplace's own clock, checked later, still accepts it.
-	DiffMaxAge = RangeMaxAge - 24*time.Hour
 	// DefaultRakutenFetchDays is used when the connection has no 出荷指示取得期間.
 	DefaultRakutenFetchDays = 7
 )
@@ -109,10 +105,6 @@ func PlanImport(req ImportRequest, in PlanInput) (ImportPlan, error) {
 			from = now.Add(-FirstImportLookback)
 		default:
 			from = in.Cursor.Add(-CursorOverlap)
-			if oldest := now.Add(-DiffMaxAge); from.Before(oldest) {
-				// Orders older than this cannot be fetched any more.
-				from = oldest
-			}
 		}
 	case ImportRange:
 		from, to = req.From, req.To
@@ -158,36 +150,21 @@ func PlanImport(req ImportRequest, in PlanInput) (ImportPlan, error) {
 func (m ImportMode) AdvancesCursor() bool { return m == ImportDiff }
 
 // NextCursor is the diff cursor after committing window w (the store
-// never moves it backwards). waiting is the order datetime of the oldest
-// order the run has seen that a later diff must read again
-// (ClassAwaitingTrackingNo), nil when none: the cursor stops there, so the
-// next diff run, starting at the cursor, sees that order again.
-func NextCursor(w ImportWindow, waiting *time.Time) time.Time {
-	if waiting != nil && waiting.Before(w.To) {
-		return *waiting
-	}
-	return w.To
-}
+// never moves it backwards). It is never held at an order that waits for
+// the shop: those are re-checked by number (RechecksSkips), so a diff run
+// reads only the time since the last one.
+func NextCursor(w ImportWindow) time.Time { return w.To }
 
-// ResumeWaiting is the waiting mark a resumed diff run starts its first
-// window left with: the windows it committed before moved the cursor to
-// that window's start unless a waiting order held it back, so a cursor
-// behind it is such a hold and must stay.
-func ResumeWaiting(cur *time.Time, next ImportWindow) *time.Time {
-	if cur == nil || !cur.Before(next.From) {
-		return nil
-	}
-	c := *cur
-	return &c
-}
+// RechecksSkips reports whether a run of this mode, after its windows,
+// fetches again by number the skipped orders that wait for the shop
+// (RecheckedSkipReasons): diff runs do, as they run every few minutes.
+func (m ImportMode) RechecksSkips() bool { return m == ImportDiff }
 
-// EarlierWaiting is the earlier of the waiting marks a and b (nil: none).
-func EarlierWaiting(a, b *time.Time) *time.Time {
-	if a == nil || (b != nil && b.Before(*a)) {
-		return b
-	}
-	return a
-}
+// RecheckedSkipReasons are the reasons of the open skips a diff run
+// fetches again by number: only an order waiting for the shop to enter
+// something (ReasonAwaitingTrackingNo) can become one to import without
+// anyone in Renkei acting; the other reasons need a fix in Renkei and 再評価.
+func RecheckedSkipReasons() []string { return []string{ReasonAwaitingTrackingNo} }
 
 // ImportClass is what an import does with a fetched channel order.
 type ImportClass int
@@ -203,8 +180,8 @@ const (
 	ClassLater
 	// ClassAwaitingTrackingNo: a Shopserve order in 未確認 the shop has not
 	// given its provisional 問い合わせ番号 yet (SPEC §4 imports only those
-	// that carry one). Listed as skipped, and read again by every diff run
-	// until it has one (NextCursor).
+	// that carry one). Listed as skipped, and fetched again by number by
+	// every diff run (RecheckedSkipReasons) until it has one or leaves 未確認.
 	ClassAwaitingTrackingNo
 )
 
@@ -232,7 +209,7 @@ func Classify(in IncomingOrder, rakutenTargets []PaymentStatusRule) ImportClass 
 	case MarketplaceAmazon:
 		return ClassifyAmazon(in.Status)
 	case MarketplaceShopserve:
-		return ClassifyShopserve(in.Cancelled, in.TrackingNoMissing)
+		return ClassifyShopserve(in.Status, in.Cancelled, in.TrackingNoMissing)
 	}
 	if in.Cancelled {
 		return ClassLater
@@ -276,12 +253,19 @@ func ClassifyRakuten(progress, paymentCode string, cancelled bool, rules []Payme
 	return ClassLater
 }
 
-// ClassifyShopserve: the import asks for 未確認 orders only; of those, the
-// ones with a provisional 問い合わせ番号 on every destination are ship
-// orders, the others wait for the shop.
-func ClassifyShopserve(cancelled, trackingNoMissing bool) ImportClass {
+// ShopserveStatusUnconfirmed is Shopserve's order_status 未確認, the only
+// one imported: confirmed orders were taken already (seed).
+const ShopserveStatusUnconfirmed = "unconfirmed"
+
+// ClassifyShopserve: only 未確認 orders are imported. A window's search
+// asks for those alone, but an order re-checked by number (RechecksSkips)
+// may have been cancelled or confirmed in the shop meanwhile: it is past
+// import, with or without a number, and is re-checked no more. Of the
+// 未確認 ones, those with a provisional 問い合わせ番号 on every
+// destination are ship orders, the others wait for the shop.
+func ClassifyShopserve(status string, cancelled, trackingNoMissing bool) ImportClass {
 	switch {
-	case cancelled:
+	case cancelled, status != ShopserveStatusUnconfirmed:
 		return ClassLater
 	case trackingNoMissing:
 		return ClassAwaitingTrackingNo

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +27,6 @@ func TestPlanImport(t *testing.T) {
 			cursor.Add(-CursorOverlap), now, 1, ""},
 		{"diff after a month away splits into weeks", ImportRequest{Mode: ImportDiff}, PlanInput{Marketplace: MarketplaceAmazon, Cursor: ptrTime(now.Add(-30*day + CursorOverlap))},
 			now.Add(-30 * day), now, 5, ""},
-		{"diff held back past the API's two years reads what can still be fetched", ImportRequest{Mode: ImportDiff},
-			PlanInput{Marketplace: MarketplaceShopserve, Cursor: ptrTime(now.AddDate(-3, 0, 0))}, now.Add(-DiffMaxAge), now, 105, ""},
 		{"rakuten diff re-reads 出荷指示取得期間", ImportRequest{Mode: ImportDiff}, PlanInput{Marketplace: MarketplaceRakuten, Cursor: &cursor, RakutenFetchDays: 20},
 			now.AddDate(0, 0, -20), now, 3, ""},
 		{"rakuten diff without a period uses 7 days", ImportRequest{Mode: ImportDiff}, PlanInput{Marketplace: MarketplaceRakuten},
@@ -84,50 +83,32 @@ func ptrTime(t time.Time) *time.Time { return &t }
 func TestNextCursor(t *testing.T) {
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	w := ImportWindow{From: now.Add(-7 * 24 * time.Hour), To: now}
-	waiting := now.Add(-3 * 24 * time.Hour)
-	tests := []struct {
-		name    string
-		waiting *time.Time
-		want    time.Time
-	}{
-		{"nothing waiting: the window's end", nil, now},
-		{"held at the oldest waiting order", &waiting, waiting},
-		{"a mark at the end holds nothing", ptrTime(now), now},
-	}
-	for _, tt := range tests {
-		if got := NextCursor(w, tt.waiting); !got.Equal(tt.want) {
-			t.Errorf("%s: cursor %s, want %s", tt.name, got, tt.want)
-		}
+	if got := NextCursor(w); !got.Equal(w.To) {
+		t.Errorf("cursor %s, want the window's end %s", got, w.To)
 	}
 	if ImportRange.AdvancesCursor() || ImportHours.AdvancesCursor() || !ImportDiff.AdvancesCursor() {
 		t.Fatal("only diff runs move the cursor")
 	}
 }
 
-func TestResumeWaiting(t *testing.T) {
-	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	next := ImportWindow{From: now.Add(-24 * time.Hour), To: now}
-	held := now.Add(-5 * 24 * time.Hour)
+func TestRecheckedSkips(t *testing.T) {
 	tests := []struct {
 		name   string
-		cursor *time.Time
-		want   *time.Time
+		reason string
+		want   bool
 	}{
-		{"no cursor", nil, nil},
-		{"cursor at the window's start: nothing held", ptrTime(next.From), nil},
-		{"cursor past the window's start (Rakuten re-reads)", ptrTime(now), nil},
-		{"cursor behind the window's start: held", &held, &held},
+		{"waiting for the provisional tracking number", ReasonAwaitingTrackingNo, true},
+		{"past the import statuses", "チャネルのステータス「cancelled」は取込対象ではないため取り込みません", false},
+		{"skipped by a rule", "商品マスタに登録がない", false},
+		{"empty", "", false},
 	}
 	for _, tt := range tests {
-		got := ResumeWaiting(tt.cursor, next)
-		if (got == nil) != (tt.want == nil) || (got != nil && !got.Equal(*tt.want)) {
-			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		if got := slices.Contains(RecheckedSkipReasons(), tt.reason); got != tt.want {
+			t.Errorf("%s: re-checked %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	a, b := now.Add(-time.Hour), now.Add(-2*time.Hour)
-	if EarlierWaiting(nil, nil) != nil || !EarlierWaiting(&a, nil).Equal(a) || !EarlierWaiting(nil, &b).Equal(b) ||
-		!EarlierWaiting(&a, &b).Equal(b) || !EarlierWaiting(&b, &a).Equal(b) {
-		t.Error("EarlierWaiting does not pick the earlier mark")
+	if ImportRange.RechecksSkips() || ImportHours.RechecksSkips() || !ImportDiff.RechecksSkips() {
+		t.Fatal("only diff runs re-check skipped orders")
 	}
 }
 
@@ -187,16 +168,20 @@ func TestClassifyAmazon(t *testing.T) {
 func TestClassifyShopserve(t *testing.T) {
 	tests := []struct {
 		name              string
+		status            string
 		cancelled, noSlip bool
 		want              ImportClass
 	}{
-		{"with its provisional tracking number", false, false, ClassShipOrder},
-		{"without one: waits for the shop", false, true, ClassAwaitingTrackingNo},
-		{"cancelled", true, false, ClassLater},
-		{"cancelled without a number", true, true, ClassLater},
+		{"with its provisional tracking number", "unconfirmed", false, false, ClassShipOrder},
+		{"without one: waits for the shop", "unconfirmed", false, true, ClassAwaitingTrackingNo},
+		{"cancelled", "cancelled", true, false, ClassLater},
+		{"cancelled without a number", "cancelled", true, true, ClassLater},
+		// Seen again by number after the shop confirmed it: past import.
+		{"confirmed with a number", "confirmed", false, false, ClassLater},
+		{"confirmed without a number", "confirmed", false, true, ClassLater},
 	}
 	for _, tt := range tests {
-		in := IncomingOrder{Marketplace: MarketplaceShopserve, Status: "unconfirmed", Cancelled: tt.cancelled, TrackingNoMissing: tt.noSlip}
+		in := IncomingOrder{Marketplace: MarketplaceShopserve, Status: tt.status, Cancelled: tt.cancelled, TrackingNoMissing: tt.noSlip}
 		if got := Classify(in, nil); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, got.Label(), tt.want.Label())
 		}

@@ -246,7 +246,7 @@ func (t *ImportTx) Events(ctx context.Context, evs []domain.ShipOrderEvent) erro
 // RecordSkips lists orders that were not imported with their reasons; a
 // number skipped again replaces its earlier reason. One statement for the
 // batch: a run can skip thousands (Shopserve orders waiting for their
-// provisional number come back on every diff run).
+// provisional number are re-checked on every diff run).
 func (t *ImportTx) RecordSkips(ctx context.Context, skips []domain.SkippedOrder) error {
 	if len(skips) == 0 {
 		return nil
@@ -389,6 +389,21 @@ func (s *Store) SkippedOrders(ctx context.Context, connID int64, limit int) ([]d
 		out = append(out, sk)
 	}
 	return out, nil
+}
+
+// OpenSkipNumbers are the numbers of the connection's open skips whose
+// reason is one of reasons, except those a run exceptRun (0: none)
+// recorded: that run has just seen them.
+func (s *Store) OpenSkipNumbers(ctx context.Context, connID int64, reasons []string, exceptRun int64) ([]string, error) {
+	nos := []string{}
+	if err := s.db.SelectContext(ctx, &nos, `
+		SELECT channel_order_no FROM import_skips
+		WHERE connection_id = $1 AND resolved_at IS NULL AND reason = ANY($2)
+			AND ($3::bigint = 0 OR run_id IS DISTINCT FROM $3::bigint)
+		ORDER BY channel_order_no`, connID, pq.Array(reasons), exceptRun); err != nil {
+		return nil, fmt.Errorf("store: open skips: %w", err)
+	}
+	return nos, nil
 }
 
 // ImportHeldOrders are the connection's ship orders on 保留 because of the

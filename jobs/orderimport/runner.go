@@ -144,7 +144,7 @@ func (r *Runner) setup(ctx context.Context, conn domain.Connection, runID int64)
 func (r *Runner) Execute(ctx context.Context, conn domain.Connection, run domain.ImportRun) (domain.ImportRun, error) {
 	logCtx := store.WithAPILogScope(ctx, store.APILogScope{ConnectionID: conn.ID, ChannelName: conn.ChannelName, Action: string(domain.ActionOrderImport)})
 	started := r.now()
-	err := r.execute(logCtx, conn, &run)
+	rechecked, err := r.execute(logCtx, conn, &run)
 	state, msg := domain.ImportDone, ""
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -166,47 +166,76 @@ func (r *Runner) Execute(ctx context.Context, conn domain.Connection, run domain
 	if gerr == nil {
 		run = final
 	}
-	r.logRun(bg, conn, run, started)
+	r.logRun(bg, conn, run, started, rechecked)
 	return run, err
 }
 
-func (r *Runner) execute(ctx context.Context, conn domain.Connection, run *domain.ImportRun) error {
+// execute imports the windows, then re-checks waiting orders; it returns
+// how many orders it asked for again by number.
+func (r *Runner) execute(ctx context.Context, conn domain.Connection, run *domain.ImportRun) (int, error) {
 	st, err := r.setup(ctx, conn, run.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	searcher, err := r.Searcher(ctx, conn, &store.APILogRecorder{Store: r.Store, OnError: func(err error) {
 		r.logger().Error("write api log", "err", err)
 	}})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if searcher == nil {
-		return fmt.Errorf("%sの出荷指示取込にはまだ対応していません。", conn.Marketplace.Label())
-	}
-	// waiting: the oldest order of the run a later diff must read again;
-	// the cursor does not pass it (domain.NextCursor).
-	var waiting *time.Time
-	if rest := run.Remaining(); run.Mode.AdvancesCursor() && run.Counts.WindowsDone > 0 && len(rest) > 0 {
-		state, err := r.Store.ConnectionImportState(ctx, conn.ID)
-		if err != nil {
-			return err
-		}
-		waiting = domain.ResumeWaiting(state.Cursor, rest[0])
+		return 0, fmt.Errorf("%sの出荷指示取込にはまだ対応していません。", conn.Marketplace.Label())
 	}
 	for _, w := range run.Remaining() {
 		if err := ctx.Err(); err != nil {
-			return err
+			return 0, err
 		}
-		if waiting, err = r.window(ctx, st, searcher, run.Mode, w, waiting); err != nil {
-			return err
+		if err := r.window(ctx, st, searcher, run.Mode, w); err != nil {
+			return 0, err
 		}
 		run.Counts.WindowsDone++
 		if r.AfterWindow != nil {
 			r.AfterWindow(*run, run.Counts.WindowsDone)
 		}
 	}
-	return nil
+	if !run.Mode.RechecksSkips() {
+		return 0, nil
+	}
+	if f, ok := searcher.(marketplace.OrderFetcher); ok {
+		return r.recheck(ctx, st, f)
+	}
+	return 0, nil
+}
+
+// recheck fetches again, by number, the connection's orders listed as
+// waiting for the shop (domain.RecheckedSkipReasons) that this run's
+// windows did not see, and passes them through the import like a
+// window's page: those that now carry their provisional number become
+// ship orders (their skip is resolved), those still waiting are listed
+// again, and those that left 未確認 are listed with their status and
+// re-checked no more. The cursor is not involved, so it never waits at an
+// old order; the calls go to the API log like the windows' ones. A run
+// stopped here has committed its windows: the next diff run re-checks.
+func (r *Runner) recheck(ctx context.Context, st setup, f marketplace.OrderFetcher) (int, error) {
+	nos, err := r.Store.OpenSkipNumbers(ctx, st.conn.ID, domain.RecheckedSkipReasons(), st.runID)
+	if err != nil {
+		return 0, err
+	}
+	// commitBatch is a multiple of the per-call limits (Shopserve's 100
+	// serial codes), so the batches cost no extra call.
+	for _, batch := range marketplace.Batches(nos, commitBatch) {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		orders, err := f.FetchOrders(ctx, batch)
+		if err != nil {
+			return 0, err
+		}
+		if err := r.commit(ctx, st, orders, nil); err != nil {
+			return 0, err
+		}
+	}
+	return len(nos), nil
 }
 
 // importStatuses asks the marketplace for the statuses an import can use:
@@ -229,29 +258,22 @@ func importStatuses(m domain.Marketplace) []string {
 // window imports one window. Each page of orders is committed as it comes,
 // by a committer goroutine so the next page is fetched meanwhile; the last
 // page is held back and committed together with the window's completion
-// and the cursor, so the cursor never passes an order that is not stored,
-// nor one still waiting (waiting, returned with this window's added).
-func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.OrderSearcher, mode domain.ImportMode, w domain.ImportWindow, waiting *time.Time) (*time.Time, error) {
+// and the cursor, so the cursor never passes an order that is not stored.
+func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.OrderSearcher, mode domain.ImportMode, w domain.ImportWindow) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan []marketplace.Order, 1)
-	type result struct {
-		waiting *time.Time
-		err     error
-	}
-	committed := make(chan result, 1)
+	committed := make(chan error, 1)
 	go func() {
-		var res result
+		var err error
 		for batch := range pages {
-			if res.err == nil {
-				var wt *time.Time
-				if wt, res.err = r.commit(ctx, st, batch, nil); res.err != nil {
+			if err == nil {
+				if err = r.commit(ctx, st, batch, nil); err != nil {
 					cancel() // stops the search; its error is ours
 				}
-				res.waiting = domain.EarlierWaiting(res.waiting, wt)
 			}
 		}
-		committed <- res
+		committed <- err
 	}()
 	var held []marketplace.Order
 	q := marketplace.OrderQuery{Window: marketplace.Window{From: w.From, To: w.To}, DateKind: marketplace.ByOrderDate, Statuses: importStatuses(st.conn.Marketplace)}
@@ -270,55 +292,44 @@ func (r *Runner) window(ctx context.Context, st setup, searcher marketplace.Orde
 		return nil
 	})
 	close(pages)
-	res := <-committed
-	if res.err != nil {
-		return waiting, res.err
+	if cerr := <-committed; cerr != nil {
+		return cerr
 	}
 	if err != nil {
-		return waiting, err
+		return err
 	}
-	waiting = domain.EarlierWaiting(waiting, res.waiting)
-	last, err := r.commit(ctx, st, held, &windowEnd{window: w, advance: mode.AdvancesCursor(), waiting: waiting})
-	return domain.EarlierWaiting(waiting, last), err
+	var cursor *time.Time
+	if mode.AdvancesCursor() {
+		c := domain.NextCursor(w)
+		cursor = &c
+	}
+	return r.commit(ctx, st, held, &windowEnd{cursor: cursor})
 }
 
 // commitBatch is about how many orders one transaction writes.
 const commitBatch = 1000
 
-// windowEnd: the last commit of a window also moves a diff run's cursor,
-// held at the oldest order waiting so far, this commit's included.
-type windowEnd struct {
-	window  domain.ImportWindow
-	advance bool
-	waiting *time.Time
-}
+// windowEnd: the last commit of a window completes it and moves a diff
+// run's cursor (nil: the cursor stays).
+type windowEnd struct{ cursor *time.Time }
 
-// commit stores a batch; it returns the order datetime of the batch's
-// oldest order a later diff must read again (nil: none).
-func (r *Runner) commit(ctx context.Context, st setup, orders []marketplace.Order, end *windowEnd) (*time.Time, error) {
+// commit stores a batch with the run's counts; end, when set, also
+// completes the window.
+func (r *Runner) commit(ctx context.Context, st setup, orders []marketplace.Order, end *windowEnd) error {
 	ins := make([]domain.IncomingOrder, len(orders))
 	for i, o := range orders {
 		ins[i] = incoming(o)
 	}
-	var waiting *time.Time
-	err := r.Store.InImportTx(ctx, func(tx *store.ImportTx) error {
-		var counts domain.ImportCounts
-		var err error
-		counts, waiting, err = r.applyBatch(ctx, tx, st, ins)
+	return r.Store.InImportTx(ctx, func(tx *store.ImportTx) error {
+		counts, err := r.apply(ctx, tx, st, ins)
 		if err != nil {
 			return err
 		}
 		if end == nil {
 			return tx.AddCounts(ctx, st.runID, counts)
 		}
-		var cursor *time.Time
-		if end.advance {
-			c := domain.NextCursor(end.window, domain.EarlierWaiting(end.waiting, waiting))
-			cursor = &c
-		}
-		return tx.CompleteWindow(ctx, st.runID, st.conn.ID, counts, cursor)
+		return tx.CompleteWindow(ctx, st.runID, st.conn.ID, counts, end.cursor)
 	})
-	return waiting, err
 }
 
 const actorImport = "出荷指示取込"
@@ -327,13 +338,7 @@ const actorImport = "出荷指示取込"
 // existing ones are merged, new ones converted, passed through the rules
 // and inserted, the rest kept as 未出荷 or listed as skipped.
 func (r *Runner) apply(ctx context.Context, tx *store.ImportTx, st setup, ins []domain.IncomingOrder) (domain.ImportCounts, error) {
-	c, _, err := r.applyBatch(ctx, tx, st, ins)
-	return c, err
-}
-
-// applyBatch is apply that also returns the order datetime of the oldest
-// order listed as waiting for the shop (nil: none), for the cursor.
-func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, ins []domain.IncomingOrder) (c domain.ImportCounts, waiting *time.Time, _ error) {
+	var c domain.ImportCounts
 	// A number seen twice in one batch (overlapping pages) counts once, last copy wins.
 	idx := map[string]int{}
 	var uniq []domain.IncomingOrder
@@ -351,7 +356,7 @@ func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, i
 	}
 	existing, err := tx.Existing(ctx, st.conn.ID, nos)
 	if err != nil {
-		return c, waiting, err
+		return c, err
 	}
 	now := r.now()
 	var (
@@ -379,7 +384,7 @@ func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, i
 				lines = lines || ch.Field == "明細"
 			}
 			if err := tx.Update(ctx, &merged, lines); err != nil {
-				return c, waiting, err
+				return c, err
 			}
 			events = append(events, domain.ShipOrderEvent{ShipOrderID: cur.ID, At: now, Actor: actorImport, Kind: domain.EventUpdated,
 				Message: "再取込で更新: " + strings.Join(msgs, "、")})
@@ -398,8 +403,6 @@ func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, i
 			skips = append(skips, domain.SkippedOrder{ConnectionID: st.conn.ID, ChannelOrderNo: in.OrderNo, RunID: st.runID, Order: in,
 				Reason: domain.ReasonAwaitingTrackingNo})
 			c.Skipped++
-			at := in.OrderedAt
-			waiting = domain.EarlierWaiting(waiting, &at)
 		default:
 			fresh = append(fresh, &o)
 			freshIn[in.OrderNo] = in
@@ -413,7 +416,7 @@ func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, i
 		}
 		env, err := tx.RuleEnv(ctx, plain)
 		if err != nil {
-			return c, waiting, err
+			return c, err
 		}
 		var keep []*domain.ShipOrder
 		for _, o := range fresh {
@@ -428,7 +431,7 @@ func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, i
 		}
 		conflicts, err := tx.Insert(ctx, keep)
 		if err != nil {
-			return c, waiting, err
+			return c, err
 		}
 		lost := map[string]bool{}
 		for _, no := range conflicts {
@@ -458,19 +461,19 @@ func (r *Runner) applyBatch(ctx context.Context, tx *store.ImportTx, st setup, i
 			}
 		}
 		if err := tx.ResolveSkips(ctx, st.conn.ID, created); err != nil {
-			return c, waiting, err
+			return c, err
 		}
 	}
 	if err := tx.SaveUnshipped(ctx, st.conn.ID, unshipped); err != nil {
-		return c, waiting, err
+		return c, err
 	}
 	if err := tx.DropUnshipped(ctx, st.conn.ID, drop); err != nil {
-		return c, waiting, err
+		return c, err
 	}
 	if err := tx.RecordSkips(ctx, skips); err != nil {
-		return c, waiting, err
+		return c, err
 	}
-	return c, waiting, tx.Events(ctx, events)
+	return c, tx.Events(ctx, events)
 }
 
 // operatorMessage is the Japanese sentence shown for a failed run.
@@ -489,11 +492,15 @@ func operatorMessage(err error) string {
 }
 
 // logRun writes the run itself to the API log, beside its calls.
-func (r *Runner) logRun(ctx context.Context, conn domain.Connection, run domain.ImportRun, started time.Time) {
+// rechecked is how many waiting orders the run asked for again by number.
+func (r *Runner) logRun(ctx context.Context, conn domain.Connection, run domain.ImportRun, started time.Time, rechecked int) {
 	id := conn.ID
 	c := run.Counts
 	msg := fmt.Sprintf("%s %s: 期間 %d/%d 件 取得%d 登録%d 更新%d 変更なし%d 未出荷%d スキップ%d 保留%d エラー%d",
 		run.Mode.Label(), run.State.Label(), c.WindowsDone, c.WindowsTotal, c.Fetched, c.Created, c.Updated, c.Unchanged, c.Unshipped, c.Skipped, c.Held, c.Errors)
+	if rechecked > 0 {
+		msg += fmt.Sprintf(" 問い合わせ番号待ち再確認%d", rechecked)
+	}
 	if run.Message != "" {
 		msg += " — " + run.Message
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -335,48 +336,152 @@ func (f *ssFixture) cursor() time.Time {
 	return *state.Cursor
 }
 
+// serialCalls are the V2-M-0024 searches by serial_codes logged after API
+// log row after, each with the codes it asked for.
+func (f *ssFixture) serialCalls(after int) [][]string {
+	f.t.Helper()
+	var reqs []string
+	must(f.t, f.db.Select(&reqs, `SELECT request FROM api_logs WHERE connection_id = $1 AND operation = $2 AND id > $3 ORDER BY id`,
+		f.conn.ID, shopserve.OpOrderRetrieve, after))
+	var out [][]string
+	for _, r := range reqs {
+		// "POST <url>\n<body>"; 100 codes fit in the logged summary.
+		_, body, _ := strings.Cut(r, "\n")
+		var q shopserve.RetrieveRequest
+		if err := json.Unmarshal([]byte(body), &q); err != nil {
+			f.t.Fatalf("logged request %q: %v", r, err)
+		}
+		if len(q.SerialCodes) > 0 {
+			out = append(out, q.SerialCodes)
+		}
+	}
+	return out
+}
+
+// lastLog is the newest API log row's id.
+func (f *ssFixture) lastLog() int {
+	return f.count(`SELECT coalesce(max(id), 0) FROM api_logs`)
+}
+
+// assertRechecked checks that the serial_codes calls after API log row
+// mark asked for exactly nos, at most 100 at a time, in ceil(n/100) calls.
+func (f *ssFixture) assertRechecked(mark int, nos []string) {
+	f.t.Helper()
+	calls := f.serialCalls(mark)
+	var asked []string
+	for _, c := range calls {
+		if len(c) > shopserve.MaxSerialCodes {
+			f.t.Fatalf("one call asked for %d serial codes", len(c))
+		}
+		asked = append(asked, c...)
+	}
+	want := (len(nos) + shopserve.MaxSerialCodes - 1) / shopserve.MaxSerialCodes
+	if len(calls) != want || !slices.Equal(slices.Sorted(slices.Values(asked)), slices.Sorted(slices.Values(nos))) {
+		f.t.Fatalf("re-check: %d serial_codes calls asking for %v, want %d calls asking for %v", len(calls), asked, want, nos)
+	}
+}
+
+// skipReason is the open skip's reason of order no ("" when none is open).
+func (f *ssFixture) skipReason(no string) string {
+	f.t.Helper()
+	var reasons []string
+	must(f.t, f.db.Select(&reasons, `SELECT reason FROM import_skips WHERE connection_id = $1 AND channel_order_no = $2 AND resolved_at IS NULL`,
+		f.conn.ID, no))
+	if len(reasons) == 0 {
+		return ""
+	}
+	return reasons[0]
+}
+
 // An order the shop has not given its provisional tracking number is
-// listed as skipped, with a reason saying so, and is no ship order; the
-// diff cursor stays at it, so once the shop enters the number the next
-// diff imports it, once, and its skip entry is resolved. An order that
-// leaves 未確認 without a number holds the cursor no more.
-func TestShopserveOrderWithoutTrackingNoWaitsThenImports(t *testing.T) {
+// listed as skipped, with a reason saying so, and is no ship order. The
+// diff cursor moves on to the window's end regardless; every later diff
+// run fetches the waiting orders again by serial_codes, even when its
+// windows no longer cover them (and when it resumes after a stop), so
+// once the shop enters the number the order is imported, once, and its
+// skip entry is resolved. An order the shop confirms without a number is
+// listed with its status and fetched no more.
+func TestShopserveWaitingOrderIsRecheckedByNumber(t *testing.T) {
 	f := newShopserveFixture(t, 120, 6*24*time.Hour)
 	f.clock.Advance(2 * time.Hour) // buyers' cancellations have all happened
 	diff := domain.ImportRequest{Mode: domain.ImportDiff}
-	span := func() map[string]domain.ImportClass { return f.expected(f.clock.Now().Add(-8*24*time.Hour), f.clock.Now()) }
+	ctx := context.Background()
 
+	mark := f.lastLog()
 	first := f.run(diff)
-	want := span()
+	want := f.expected(f.clock.Now().Add(-8*24*time.Hour), f.clock.Now())
 	f.assertStored(want)
 	nos, at := f.waitingOrders()
 	if first.Counts.Skipped != len(nos) || len(nos) != classCount(want, domain.ClassAwaitingTrackingNo) || len(nos) < 3 {
 		t.Fatalf("first diff: %s; %d orders listed as waiting, want %d (at least 3)", describe(first), len(nos), classCount(want, domain.ClassAwaitingTrackingNo))
 	}
-	if got := f.cursor(); !got.Equal(at[0]) {
-		t.Fatalf("cursor %s, want it held at the oldest waiting order %s", got, at[0])
+	if got := f.cursor(); !got.Equal(first.Windows[len(first.Windows)-1].To) {
+		t.Fatalf("cursor %s, want the window's end %s (not held at the oldest waiting order %s)", got, first.To, at[0])
+	}
+	// The run's windows saw them all: nothing to ask for again.
+	if calls := f.serialCalls(mark); len(calls) != 0 {
+		t.Fatalf("first diff re-checked %v", calls)
 	}
 
-	// Nothing changed: listed again (one entry each), nothing created.
-	f.clock.Advance(10 * time.Minute)
-	again := f.run(diff)
-	if again.Counts.Created != 0 || again.Counts.Skipped != len(nos) || !f.cursor().Equal(at[0]) {
-		t.Fatalf("second diff: %s, cursor %s", describe(again), f.cursor())
+	// Eight days later the next diff's windows start at the cursor, after
+	// every waiting order. It stops after its first window, then resumes:
+	// the re-check comes after the windows, also in the resumed run.
+	f.clock.Advance(8 * 24 * time.Hour)
+	mark = f.lastLog()
+	cctx, cancel := context.WithCancel(ctx)
+	f.runner.AfterWindow = func(_ domain.ImportRun, done int) {
+		if done == 1 {
+			cancel()
+		}
 	}
-	f.assertStored(span())
+	stopped, err := f.runner.Run(cctx, f.conn, diff, "テスト")
+	f.runner.AfterWindow = nil
+	if err == nil || stopped.State != domain.ImportCancelled || stopped.Counts.WindowsTotal < 2 || stopped.Counts.WindowsDone != 1 {
+		t.Fatalf("stopped diff: err %v state %s %s", err, stopped.State, describe(stopped))
+	}
+	if !stopped.From.After(at[len(at)-1]) {
+		t.Fatalf("the diff reads from %s, which covers waiting orders up to %s", stopped.From, at[len(at)-1])
+	}
+	if calls := f.serialCalls(mark); len(calls) != 0 || !f.cursor().Equal(stopped.Windows[0].To) {
+		t.Fatalf("stopped after its first window: %d serial_codes calls, cursor %s, want none and %s", len(calls), f.cursor(), stopped.Windows[0].To)
+	}
+	resumed := f.run(diff)
+	if resumed.ID != stopped.ID || !f.cursor().Equal(resumed.To) {
+		t.Fatalf("resumed run %d (of %d): cursor %s, want %s", resumed.ID, stopped.ID, f.cursor(), resumed.To)
+	}
+	f.assertRechecked(mark, nos)
+	// Counted in the run as usual, still listed once each.
+	if resumed.Counts.Fetched != len(nos) || resumed.Counts.Skipped != len(nos) || resumed.Counts.Created != 0 {
+		t.Fatalf("resumed diff: %s; want %d fetched and skipped again", describe(resumed), len(nos))
+	}
+	if still, _ := f.waitingOrders(); !slices.Equal(still, nos) {
+		t.Fatalf("still waiting %v, want %v", still, nos)
+	}
+	f.assertStored(want)
+	// The run's own API log row says how many it re-checked.
+	if n := f.count(`SELECT count(*) FROM api_logs WHERE connection_id = $1 AND operation = $2 AND message LIKE '%' || $3 || '%'`,
+		f.conn.ID, fmt.Sprintf("出荷指示取込（実行ID %d）", resumed.ID), fmt.Sprintf("問い合わせ番号待ち再確認%d", len(nos))); n != 1 {
+		t.Fatalf("%d API log rows of run %d naming the re-check", n, resumed.ID)
+	}
 
-	// The shop enters numbers for all but the newest waiting order.
-	shipBefore := f.shipOrders()
-	for i, no := range nos[:len(nos)-1] {
+	// The shop enters numbers for all but the last two, and confirms the
+	// last one without a number.
+	entered, waits, confirmed := nos[:len(nos)-2], nos[len(nos)-2], nos[len(nos)-1]
+	for i, no := range entered {
 		must(t, f.sim.SetSlipNumber(ssStore, no, fmt.Sprintf("4000%08d", i)))
 	}
-	f.clock.Advance(10 * time.Minute)
-	third := f.run(diff)
-	f.assertStored(span())
-	if third.Counts.Created != len(nos)-1 || f.shipOrders() != shipBefore+len(nos)-1 || third.Counts.Skipped != 1 {
-		t.Fatalf("third diff: %s, %d ship orders before", describe(third), shipBefore)
+	if res, err := f.search.(*shopserve.Client).ConfirmOrders(ctx, []string{confirmed}); err != nil || len(res) != 1 || !res[0].OK {
+		t.Fatalf("confirm in the shop: %+v %v", res, err)
 	}
-	for _, no := range nos[:len(nos)-1] {
+	shipBefore := f.shipOrders()
+	f.clock.Advance(10 * time.Minute)
+	mark = f.lastLog()
+	third := f.run(diff)
+	f.assertRechecked(mark, nos)
+	if third.Counts.Created != len(entered) || f.shipOrders() != shipBefore+len(entered) || third.Counts.Skipped != 2 || !f.cursor().Equal(third.To) {
+		t.Fatalf("third diff: %s, %d ship orders before, cursor %s", describe(third), shipBefore, f.cursor())
+	}
+	for _, no := range entered {
 		if n := f.count(`SELECT count(*) FROM ship_orders WHERE connection_id = $1 AND channel_order_no = $2`, f.conn.ID, no); n != 1 {
 			t.Fatalf("order %s: %d ship orders after its number was entered", no, n)
 		}
@@ -384,57 +489,77 @@ func TestShopserveOrderWithoutTrackingNoWaitsThenImports(t *testing.T) {
 			t.Fatalf("order %s: skip entry not resolved", no)
 		}
 	}
-	if left, leftAt := f.waitingOrders(); len(left) != 1 || left[0] != nos[len(nos)-1] || !f.cursor().Equal(leftAt[0]) {
-		t.Fatalf("still waiting %v, cursor %s; want %s and the cursor at %v", left, f.cursor(), nos[len(nos)-1], leftAt)
+	if r := f.skipReason(waits); r != domain.ReasonAwaitingTrackingNo {
+		t.Fatalf("order %s still without a number: reason %q", waits, r)
+	}
+	if r := f.skipReason(confirmed); !strings.Contains(r, "「"+shopserve.OrderConfirmed+"」") {
+		t.Fatalf("order %s confirmed without a number: reason %q, want its status", confirmed, r)
 	}
 
-	// The shop confirms the last one without a number: it leaves 未確認,
-	// the import no longer sees it, and the cursor moves on to the run's end.
-	res, err := f.search.(*shopserve.Client).ConfirmOrders(context.Background(), nos[len(nos)-1:])
-	if err != nil || len(res) != 1 || !res[0].OK {
-		t.Fatalf("confirm in the shop: %+v %v", res, err)
-	}
+	// The next diff asks for the one still waiting only, and imports nothing twice.
 	f.clock.Advance(10 * time.Minute)
+	mark = f.lastLog()
 	fourth := f.run(diff)
-	if fourth.Counts.Created != 0 || fourth.Counts.Skipped != 0 || !f.cursor().Equal(fourth.To) {
-		t.Fatalf("fourth diff: %s, cursor %s, want %s", describe(fourth), f.cursor(), fourth.To)
+	f.assertRechecked(mark, []string{waits})
+	if fourth.Counts.Created != 0 || fourth.Counts.Updated != 0 || fourth.Counts.Skipped != 1 || f.shipOrders() != shipBefore+len(entered) {
+		t.Fatalf("fourth diff: %s", describe(fourth))
 	}
 }
 
-// A diff run stopped after a window that held the cursor at a waiting
-// order keeps it held when it resumes, though its later windows have no
-// waiting order.
-func TestShopserveWaitingOrderHoldsTheCursorAcrossAResume(t *testing.T) {
-	f := newShopserveFixture(t, 60, 6*24*time.Hour)
-	f.clock.Advance(2 * time.Hour)
+// More than 100 waiting orders take ceil(n/100) serial_codes calls; one
+// the buyer cancels while it waits gets the status reason and is not
+// asked for again.
+func TestShopserveRecheckBatchesAndDropsCancelled(t *testing.T) {
+	// Orders of the last two hours: all still 未確認 (a buyer cancels two
+	// hours after ordering), one in ten without a number.
+	f := newShopserveFixture(t, 1500, 110*time.Minute)
 	diff := domain.ImportRequest{Mode: domain.ImportDiff}
-	f.run(diff)
-	_, at := f.waitingOrders()
-	if len(at) == 0 || !f.cursor().Equal(at[0]) {
-		t.Fatalf("cursor %s, waiting orders at %v", f.cursor(), at)
+	first := f.run(diff)
+	nos, _ := f.waitingOrders()
+	if first.Counts.Skipped != len(nos) || len(nos) <= shopserve.MaxSerialCodes {
+		t.Fatalf("first diff: %s; %d waiting, want more than %d", describe(first), len(nos), shopserve.MaxSerialCodes)
 	}
-	// Two weeks later, with new orders: the diff spans three windows.
-	f.clock.Advance(14 * 24 * time.Hour)
-	must(t, f.sim.AddOrdersBetween(ssStore, 40, f.clock.Now().Add(-13*24*time.Hour), f.clock.Now().Add(-3*time.Hour)))
-	ctx, cancel := context.WithCancel(context.Background())
-	f.runner.AfterWindow = func(_ domain.ImportRun, done int) {
-		if done == 1 {
-			cancel()
+
+	// Three hours on the cancellations have happened; the diff's window
+	// starts after every order, so only the re-check sees them.
+	f.clock.Advance(3 * time.Hour)
+	got, err := f.search.(*shopserve.Client).FetchOrders(context.Background(), nos)
+	must(t, err)
+	cancelled := map[string]bool{}
+	for _, o := range got {
+		if o.Cancelled {
+			cancelled[o.Number] = true
 		}
 	}
-	run, err := f.runner.Run(ctx, f.conn, diff, "テスト")
-	if err == nil || run.State != domain.ImportCancelled || run.Counts.WindowsTotal < 3 {
-		t.Fatalf("cancelled run: err %v state %s %s", err, run.State, describe(run))
+	if len(got) != len(nos) || len(cancelled) == 0 || len(cancelled) == len(nos) {
+		t.Fatalf("%d of %d waiting orders fetched, %d cancelled: the store should have some cancelled and some not", len(got), len(nos), len(cancelled))
 	}
-	if !f.cursor().Equal(at[0]) {
-		t.Fatalf("cursor %s after the first window, want %s", f.cursor(), at[0])
+	mark := f.lastLog()
+	second := f.run(diff)
+	f.assertRechecked(mark, nos)
+	if second.Counts.Fetched != len(nos) || second.Counts.Skipped != len(nos) || second.Counts.Created != 0 {
+		t.Fatalf("second diff: %s; want the %d waiting orders fetched and listed", describe(second), len(nos))
 	}
-	f.runner.AfterWindow = nil
-	resumed := f.run(diff)
-	if resumed.ID != run.ID || !f.cursor().Equal(at[0]) {
-		t.Fatalf("resumed run %d (of %d): cursor %s, want it still at %s", resumed.ID, run.ID, f.cursor(), at[0])
+	var left []string
+	for _, no := range nos {
+		r := f.skipReason(no)
+		switch {
+		case cancelled[no] && !strings.Contains(r, "「"+shopserve.OrderCancelled+"」"):
+			t.Fatalf("cancelled order %s: reason %q, want its status", no, r)
+		case !cancelled[no] && r != domain.ReasonAwaitingTrackingNo:
+			t.Fatalf("order %s still waiting: reason %q", no, r)
+		case !cancelled[no]:
+			left = append(left, no)
+		}
 	}
-	f.assertStored(f.expected(t0.Add(-8*24*time.Hour), f.clock.Now()))
+
+	f.clock.Advance(10 * time.Minute)
+	mark = f.lastLog()
+	third := f.run(diff)
+	f.assertRechecked(mark, left)
+	if third.Counts.Skipped != len(left) || third.Counts.Created != 0 {
+		t.Fatalf("third diff: %s; want the %d still waiting listed", describe(third), len(left))
+	}
 }
 
 // BenchmarkShopserveImport10k imports three weeks of a 10,000-order store
