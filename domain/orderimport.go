@@ -186,6 +186,8 @@ const (
 )
 
 // ReasonAwaitingTrackingNo is the スキップ一覧 reason of ClassAwaitingTrackingNo.
+// Diff runs find the skips to re-check by this text (RecheckedSkipReasons):
+// changing it needs the stored import_skips.reason rows migrated too.
 const ReasonAwaitingTrackingNo = "仮の問い合わせ番号（送り状番号）が未登録のため取り込みません。ショップサーブで登録後、次回の差分取得で取り込まれます"
 
 // Label for counts and logs.
