@@ -72,6 +72,11 @@ func (m Marketplace) DefaultBaseURL() string {
 // admin page shows a banner (Rakuten license keys last 90 days).
 const CredentialWarnDays = 14
 
+// AmazonSecretLifetimeDays: Amazon requires the LWA client secret to be
+// rotated every 180 days; past that it fails with 401 invalid_client
+// (USER-NEEDS §3).
+const AmazonSecretLifetimeDays = 180
+
 // Connection (API接続設定) is one channel's API credentials and options.
 type Connection struct {
 	ID                  int64       `db:"id"`
@@ -133,6 +138,7 @@ const (
 	FieldAmazonClientID     = "lwa_client_id"
 	FieldAmazonClientSecret = "lwa_client_secret"
 	FieldAmazonRefreshToken = "refresh_token"
+	FieldAmazonSecretIssued = "lwa_secret_issued_on"
 
 	FieldFutureshopShopKey      = "shop_key"
 	FieldFutureshopClientID     = "client_id"
@@ -164,16 +170,18 @@ type Option struct {
 
 // ConnectionField describes one marketplace-specific field of the form.
 type ConnectionField struct {
-	Name     string
-	Label    string
-	Kind     FieldKind
-	Help     string
-	Min, Max int      // FieldNumber
-	Options  []Option // FieldSelect
-	MaxLen   int      // FieldText, FieldSecret
-	Pattern  *regexp.Regexp
-	Format   string                     // what Pattern wants, in words, for the message
-	Default  func(now time.Time) string // prefilled on 新規登録
+	Name      string
+	Label     string
+	Kind      FieldKind
+	Help      string
+	Min, Max  int      // FieldNumber
+	Options   []Option // FieldSelect
+	MaxLen    int      // FieldText, FieldSecret
+	Pattern   *regexp.Regexp
+	Format    string                     // what Pattern wants, in words, for the message
+	Default   func(now time.Time) string // prefilled on 新規登録
+	Optional  bool                       // blank is allowed
+	NotFuture bool                       // FieldDate: no later than today (Japan date)
 }
 
 // Amazon marketplaces a connection can sell on, and their ids.
@@ -228,6 +236,8 @@ func ConnectionFields(m Marketplace) []ConnectionField {
 			{Name: FieldAmazonClientID, Label: "LWAクライアントID", Kind: FieldText, MaxLen: 200, Pattern: lwaClientIDRe, Format: "「amzn1.application-oa2-client.」で始まる半角英数字"},
 			{Name: FieldAmazonClientSecret, Label: "クライアントシークレット", Kind: FieldSecret, MaxLen: 200, Pattern: printableRe, Format: "半角英数字と記号（空白なし）",
 				Help: "Seller Centralで180日ごとに更新が必要です"},
+			{Name: FieldAmazonSecretIssued, Label: "クライアントシークレット発行日", Kind: FieldDate, Optional: true, NotFuture: true,
+				Help: "Seller Centralでクライアントシークレットを発行（更新）した日。180日ごとの更新が必要です"},
 			{Name: FieldAmazonRefreshToken, Label: "リフレッシュトークン", Kind: FieldSecret, MaxLen: 2048, Pattern: refreshRe, Format: "「Atzr|」で始まる半角英数字と記号（空白なし）"},
 		}
 	case MarketplaceFutureshop:
@@ -280,9 +290,10 @@ func (c *Connection) Normalize() {
 
 // Validate returns a Japanese message per invalid field, keyed by form field
 // name. hasStored tells whether a secret is already stored (editing), in which
-// case a blank secret is fine: it keeps the stored value. Call Normalize first.
+// case a blank secret is fine: it keeps the stored value. now bounds dates
+// that cannot be in the future. Call Normalize first.
 // Whether the ship-from exists and the channel name is unique is the store's job.
-func (c *Connection) Validate(hasStored func(secret string) bool) map[string]string {
+func (c *Connection) Validate(hasStored func(secret string) bool, now time.Time) map[string]string {
 	errs := map[string]string{}
 	switch {
 	case c.ChannelName == "":
@@ -306,7 +317,7 @@ func (c *Connection) Validate(hasStored func(secret string) bool) map[string]str
 		} else {
 			v = c.Params[f.Name]
 		}
-		if msg := f.check(v); msg != "" {
+		if msg := f.check(v, now); msg != "" {
 			errs[f.Name] = msg
 		}
 	}
@@ -330,7 +341,10 @@ func validBaseURL(s string) string {
 }
 
 // check returns the message for a bad value of f, or "".
-func (f ConnectionField) check(v string) string {
+func (f ConnectionField) check(v string, now time.Time) string {
+	if v == "" && f.Optional {
+		return ""
+	}
 	if v == "" {
 		if f.Kind == FieldSelect {
 			return f.Label + "を選んでください。"
@@ -347,6 +361,9 @@ func (f ConnectionField) check(v string) string {
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			return f.Label + "は「2026-01-31」の形式の日付で入力してください。"
 		}
+		if f.NotFuture && v > today(now) { // same layout, so strings order as dates
+			return f.Label + "に未来の日付は指定できません。今日（" + today(now) + "）以前の日付を入力してください。"
+		}
 	case FieldSelect:
 		for _, o := range f.Options {
 			if o.Value == v {
@@ -362,6 +379,43 @@ func (f ConnectionField) check(v string) string {
 		return f.Label + "は" + f.Format + "で入力してください。"
 	}
 	return ""
+}
+
+// AmazonSecretExpiry is when an LWA client secret issued on the Japan date
+// issuedOn (YYYY-MM-DD) expires: the start of the Japan day
+// AmazonSecretLifetimeDays later. ok is false for a blank or bad date.
+func AmazonSecretExpiry(issuedOn string) (exp time.Time, ok bool) {
+	d, err := time.ParseInLocation(time.DateOnly, issuedOn, jst)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return d.AddDate(0, 0, AmazonSecretLifetimeDays), true
+}
+
+// DateAmazonSecret runs when an Amazon connection is saved (after Validate):
+// a newly typed client secret whose issue date was left blank or unchanged
+// is dated today, since one just pasted from Seller Central was most likely
+// just issued; then CredentialExpiresAt follows the issue date. With no date
+// at all (connections saved before the field existed) the expiry is left as
+// it is. stored is the saved connection when editing, nil when new.
+func (c *Connection) DateAmazonSecret(stored *Connection, now time.Time) {
+	if c.Marketplace != MarketplaceAmazon {
+		return
+	}
+	if c.Params == nil {
+		c.Params = map[string]string{}
+	}
+	issued, prev := c.Params[FieldAmazonSecretIssued], ""
+	if stored != nil {
+		prev = stored.Params[FieldAmazonSecretIssued]
+	}
+	if c.Secrets[FieldAmazonClientSecret] != "" && issued == prev {
+		issued = today(now)
+		c.Params[FieldAmazonSecretIssued] = issued
+	}
+	if exp, ok := AmazonSecretExpiry(issued); ok {
+		c.CredentialExpiresAt = &exp
+	}
 }
 
 // MaskSecret shows only the last four characters of a stored secret; a secret

@@ -38,7 +38,7 @@ func TestConnectionValidateValid(t *testing.T) {
 	for _, m := range Marketplaces {
 		c := validConnection(m)
 		c.Normalize()
-		if errs := c.Validate(nil); len(errs) != 0 {
+		if errs := c.Validate(nil, time.Now()); len(errs) != 0 {
 			t.Errorf("%s: unexpected errors %v", m, errs)
 		}
 	}
@@ -76,6 +76,10 @@ func TestConnectionValidateRules(t *testing.T) {
 		{"amazon client id format", MarketplaceAmazon, func(c *Connection) { c.Params[FieldAmazonClientID] = "client-1" }, FieldAmazonClientID, "amzn1.application-oa2-client."},
 		{"amazon refresh token format", MarketplaceAmazon, func(c *Connection) { c.Secrets[FieldAmazonRefreshToken] = "Atza|access" }, FieldAmazonRefreshToken, "Atzr|"},
 		{"amazon refresh token required", MarketplaceAmazon, func(c *Connection) { c.Secrets[FieldAmazonRefreshToken] = "" }, FieldAmazonRefreshToken, "リフレッシュトークンを入力"},
+		{"amazon secret issue date format", MarketplaceAmazon, func(c *Connection) { c.Params[FieldAmazonSecretIssued] = "2026/01/31" }, FieldAmazonSecretIssued, "2026-01-31"},
+		{"amazon secret issue date in the future", MarketplaceAmazon, func(c *Connection) {
+			c.Params[FieldAmazonSecretIssued] = time.Now().In(jst).AddDate(0, 0, 2).Format(time.DateOnly)
+		}, FieldAmazonSecretIssued, "未来の日付は指定できません"},
 		{"futureshop shop key", MarketplaceFutureshop, func(c *Connection) { c.Params[FieldFutureshopShopKey] = "" }, FieldFutureshopShopKey, "店舗キーを入力"},
 		{"shopserve manager key format", MarketplaceShopserve, func(c *Connection) { c.Secrets[FieldShopserveManagerKey] = "short" }, FieldShopserveManagerKey, "40桁"},
 		{"shopserve store id format", MarketplaceShopserve, func(c *Connection) { c.Params[FieldShopserveStoreID] = "店舗" }, FieldShopserveStoreID, "半角英数字"},
@@ -87,7 +91,7 @@ func TestConnectionValidateRules(t *testing.T) {
 			c := validConnection(tt.m)
 			tt.change(c)
 			c.Normalize()
-			errs := c.Validate(nil)
+			errs := c.Validate(nil, time.Now())
 			if len(errs) != 1 {
 				t.Fatalf("errors %v, want exactly one on %s", errs, tt.field)
 			}
@@ -102,7 +106,7 @@ func TestBlankSecretKeepsStored(t *testing.T) {
 	c := validConnection(MarketplaceRakuten)
 	c.Secrets = map[string]string{}
 	stored := func(name string) bool { return name == FieldRakutenLicenseKey }
-	errs := c.Validate(stored)
+	errs := c.Validate(stored, time.Now())
 	if _, ok := errs[FieldRakutenLicenseKey]; ok {
 		t.Error("blank secret with a stored value was refused")
 	}
@@ -141,5 +145,106 @@ func TestExpiryWarning(t *testing.T) {
 		if got := c.ExpiryWarning(now); got != tt.want {
 			t.Errorf("expires %v: warning %v, want %v", tt.expires, got, tt.want)
 		}
+	}
+}
+
+func TestAmazonSecretIssueDateBoundary(t *testing.T) {
+	// 16:00 UTC is already the next day in Japan: the Japan date decides.
+	now := time.Date(2026, 3, 1, 16, 0, 0, 0, time.UTC)
+	tests := []struct {
+		issued string
+		ok     bool
+	}{
+		{"", true}, // optional: old connections have none
+		{"2025-09-03", true},
+		{"2026-03-01", true},
+		{"2026-03-02", true},  // today in Japan
+		{"2026-03-03", false}, // tomorrow in Japan
+	}
+	for _, tt := range tests {
+		c := validConnection(MarketplaceAmazon)
+		c.Params[FieldAmazonSecretIssued] = tt.issued
+		errs := c.Validate(nil, now)
+		if _, bad := errs[FieldAmazonSecretIssued]; bad == tt.ok || len(errs) > 1 {
+			t.Errorf("issued %q: errors %v, want ok=%v", tt.issued, errs, tt.ok)
+		}
+	}
+}
+
+func TestAmazonSecretExpiry(t *testing.T) {
+	tests := []struct {
+		issued string
+		want   string // Japan date of the expiry, "" when none
+	}{
+		{"2026-03-01", "2026-08-28"},
+		{"2027-12-01", "2028-05-29"}, // across 29 February
+		{"2026-12-31", "2027-06-29"},
+		{"", ""},
+		{"2026/03/01", ""},
+	}
+	for _, tt := range tests {
+		exp, ok := AmazonSecretExpiry(tt.issued)
+		got := ""
+		if ok {
+			got = FormatJSTDate(exp)
+			if exp.In(jst).Hour() != 0 || exp.In(jst).Minute() != 0 {
+				t.Errorf("%q: expiry %v is not the start of a Japan day", tt.issued, exp)
+			}
+		}
+		if got != tt.want {
+			t.Errorf("AmazonSecretExpiry(%q) = %q, want %q", tt.issued, got, tt.want)
+		}
+	}
+}
+
+func TestDateAmazonSecret(t *testing.T) {
+	// 20:00 UTC on 1 March is 2 March in Japan.
+	now := time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
+	kept := time.Date(2026, 4, 1, 0, 0, 0, 0, jst)
+	stored := func(issued string) *Connection {
+		c := validConnection(MarketplaceAmazon)
+		c.Params[FieldAmazonSecretIssued] = issued
+		c.CredentialExpiresAt = &kept
+		return c
+	}
+	tests := []struct {
+		name       string
+		stored     *Connection
+		secret     string
+		issued     string
+		wantIssued string
+		wantExpiry string // Japan date, "" for nil (the stored expiry stays)
+	}{
+		{"new with a secret, date blank", nil, "cs-new", "", "2026-03-02", "2026-08-29"},
+		{"new with a secret and a date", nil, "cs-new", "2026-01-10", "2026-01-10", "2026-07-09"},
+		{"new secret, date unchanged", stored("2025-12-01"), "cs-new", "2025-12-01", "2026-03-02", "2026-08-29"},
+		{"new secret with a new date", stored("2025-12-01"), "cs-new", "2026-02-20", "2026-02-20", "2026-08-19"},
+		{"no secret, date unchanged", stored("2025-12-01"), "", "2025-12-01", "2025-12-01", "2026-05-30"},
+		{"no secret, date corrected", stored("2025-12-01"), "", "2025-11-15", "2025-11-15", "2026-05-14"},
+		{"old connection, nothing typed", stored(""), "", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConnection(MarketplaceAmazon)
+			c.Secrets[FieldAmazonClientSecret] = tt.secret
+			c.Params[FieldAmazonSecretIssued] = tt.issued
+			c.DateAmazonSecret(tt.stored, now)
+			if got := c.Params[FieldAmazonSecretIssued]; got != tt.wantIssued {
+				t.Errorf("issued = %q, want %q", got, tt.wantIssued)
+			}
+			got := ""
+			if c.CredentialExpiresAt != nil {
+				got = FormatJSTDate(*c.CredentialExpiresAt)
+			}
+			if got != tt.wantExpiry {
+				t.Errorf("expiry = %q, want %q", got, tt.wantExpiry)
+			}
+		})
+	}
+	// Other marketplaces are left alone.
+	r := validConnection(MarketplaceRakuten)
+	r.DateAmazonSecret(nil, now)
+	if r.CredentialExpiresAt != nil || r.Params[FieldAmazonSecretIssued] != "" {
+		t.Errorf("Rakuten connection dated: %v %q", r.CredentialExpiresAt, r.Params[FieldAmazonSecretIssued])
 	}
 }

@@ -20,8 +20,8 @@ const connectionsPath = "/settings/connections"
 func init() { bannerSources = append(bannerSources, expiringCredentialBanners) }
 
 // expiringCredentialBanners warns on every page, from CredentialWarnDays
-// before, that a marketplace credential (Rakuten license key) expires:
-// syncs stop silently otherwise (USER-NEEDS §3).
+// before, that a marketplace credential (Rakuten license key, Amazon LWA
+// client secret) expires: syncs stop silently otherwise (USER-NEEDS §3).
 func expiringCredentialBanners(h *handler, r *http.Request, u domain.User) []views.Banner {
 	now := h.Now()
 	conns, err := h.Store.ExpiringConnections(r.Context(), now)
@@ -34,9 +34,13 @@ func expiringCredentialBanners(h *handler, r *http.Request, u domain.User) []vie
 		date := domain.FormatJSTDate(*c.CredentialExpiresAt)
 		what := "認証情報"
 		todo := "新しい認証情報を取得してAPI接続設定を更新してください。"
-		if c.Marketplace == domain.MarketplaceRakuten {
+		switch c.Marketplace {
+		case domain.MarketplaceRakuten:
 			what = "ライセンスキー"
 			todo = "RMSでライセンスキーを再発行し、API接続設定を更新してください。"
+		case domain.MarketplaceAmazon:
+			what = "クライアントシークレット"
+			todo = "Seller Centralでクライアントシークレットを更新し、API接続設定に入力してください。"
 		}
 		b := views.Banner{Kind: "warning"}
 		if c.CredentialExpiresAt.After(now) {
@@ -263,8 +267,9 @@ func (h *handler) updateConnection(w http.ResponseWriter, r *http.Request) {
 // typed and a message beside each wrong field.
 func (h *handler) saveConnection(w http.ResponseWriter, r *http.Request, c *domain.Connection, stored *domain.Connection) {
 	hasStored := func(name string) bool { return stored != nil && stored.Secrets[name] != "" }
-	errs := c.Validate(hasStored)
+	errs := c.Validate(hasStored, h.Now())
 	if len(errs) == 0 {
+		c.DateAmazonSecret(stored, h.Now())
 		var err error
 		if stored == nil {
 			err = h.Store.CreateConnection(r.Context(), h.Secrets, c)

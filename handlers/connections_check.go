@@ -172,14 +172,15 @@ func testOutcome(c *domain.Connection, info marketplace.ConnectionInfo, err, ctx
 			res.Lines = append(res.Lines, info.Detail)
 		}
 		if info.ExpiresAt.IsZero() {
+			// Amazon's token answer carries no secret expiry; report the
+			// one the issue date gave, which the test leaves as it is.
+			if c.Marketplace == domain.MarketplaceAmazon && c.CredentialExpiresAt != nil {
+				res.Lines = append(res.Lines, expiryLine(c.Marketplace, *c.CredentialExpiresAt, now))
+			}
 			return res, nil
 		}
 		exp := info.ExpiresAt
-		line := fmt.Sprintf("%sの有効期限: %s（あと%d日）", credentialLabel(c.Marketplace), domain.FormatJSTDate(exp), int(exp.Sub(now).Hours()/24))
-		if c.Marketplace == domain.MarketplaceRakuten && exp.Sub(now) < domain.CredentialWarnDays*24*time.Hour {
-			line += "。まもなく期限切れです。RMSでライセンスキーを再発行し、この設定を更新してください。"
-		}
-		res.Lines = append(res.Lines, line)
+		res.Lines = append(res.Lines, expiryLine(c.Marketplace, exp, now))
 		return res, &exp
 	}
 
@@ -233,9 +234,27 @@ func failureReason(k marketplace.Kind) string {
 	return "モール側のエラー"
 }
 
+// expiryLine tells the credential's expiry after a successful 接続テスト,
+// with what to do when it is near.
+func expiryLine(m domain.Marketplace, exp, now time.Time) string {
+	line := fmt.Sprintf("%sの有効期限: %s（あと%d日）", credentialLabel(m), domain.FormatJSTDate(exp), int(exp.Sub(now).Hours()/24))
+	if exp.Sub(now) < domain.CredentialWarnDays*24*time.Hour {
+		switch m {
+		case domain.MarketplaceRakuten:
+			line += "。まもなく期限切れです。RMSでライセンスキーを再発行し、この設定を更新してください。"
+		case domain.MarketplaceAmazon:
+			line += "。まもなく期限切れです。Seller Centralでクライアントシークレットを更新し、この設定に入力してください。"
+		}
+	}
+	return line
+}
+
 func credentialLabel(m domain.Marketplace) string {
-	if m == domain.MarketplaceRakuten {
+	switch m {
+	case domain.MarketplaceRakuten:
 		return "ライセンスキー"
+	case domain.MarketplaceAmazon:
+		return "クライアントシークレット"
 	}
 	return "認証情報"
 }

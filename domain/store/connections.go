@@ -116,11 +116,13 @@ func (s *Store) CreateConnection(ctx context.Context, box *secretbox.Box, c *dom
 	return s.connTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.QueryRowxContext(ctx, `
 			INSERT INTO connections (channel_name, marketplace, enabled, base_url, ship_from_id,
-				auto_import, auto_confirm, auto_ship_instruction, auto_stock_sync, params, payment_statuses)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+				auto_import, auto_confirm, auto_ship_instruction, auto_stock_sync, params, payment_statuses,
+				credential_expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			RETURNING id, created_at, updated_at`,
 			c.ChannelName, c.Marketplace, c.Enabled, c.BaseURL, c.ShipFromID,
 			c.AutoImport, c.AutoConfirm, c.AutoShipInstruction, c.AutoStockSync, params, payments,
+			c.CredentialExpiresAt,
 		).Scan(&c.ID, &c.CreatedAt, &c.UpdatedAt)
 		if err := connectionWriteError(err); err != nil {
 			return err
@@ -131,6 +133,8 @@ func (s *Store) CreateConnection(ctx context.Context, box *secretbox.Box, c *dom
 
 // UpdateConnection saves c's fields. Secrets given non-empty in c.Secrets
 // replace the stored ones; the others are kept (a blank field keeps its secret).
+// Likewise a nil CredentialExpiresAt keeps the stored expiry (one a 接続テスト
+// learned, say), and c gets the stored one back.
 // The marketplace of a connection never changes.
 func (s *Store) UpdateConnection(ctx context.Context, box *secretbox.Box, c *domain.Connection) error {
 	params, payments, err := connectionJSON(c)
@@ -141,12 +145,14 @@ func (s *Store) UpdateConnection(ctx context.Context, box *secretbox.Box, c *dom
 		err := tx.QueryRowxContext(ctx, `
 			UPDATE connections SET channel_name = $2, enabled = $3, base_url = $4, ship_from_id = $5,
 				auto_import = $6, auto_confirm = $7, auto_ship_instruction = $8, auto_stock_sync = $9,
-				params = $10, payment_statuses = $11, updated_at = now()
+				params = $10, payment_statuses = $11,
+				credential_expires_at = coalesce($12, credential_expires_at), updated_at = now()
 			WHERE id = $1
-			RETURNING updated_at`,
+			RETURNING updated_at, credential_expires_at`,
 			c.ID, c.ChannelName, c.Enabled, c.BaseURL, c.ShipFromID,
 			c.AutoImport, c.AutoConfirm, c.AutoShipInstruction, c.AutoStockSync, params, payments,
-		).Scan(&c.UpdatedAt)
+			c.CredentialExpiresAt,
+		).Scan(&c.UpdatedAt, &c.CredentialExpiresAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

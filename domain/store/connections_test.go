@@ -331,3 +331,50 @@ func TestDeleteConnectionRefusedWhileShipOrdersExist(t *testing.T) {
 		t.Errorf("connection gone after a refused delete: %v", err)
 	}
 }
+
+func TestConnectionSaveWritesCredentialExpiry(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	box := mustBox(t, testKey)
+	sf := mustShipFrom(t, st, "本社倉庫")
+	first := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
+	second := first.AddDate(0, 0, 90)
+	c := newConnection(domain.MarketplaceAmazon, "Amazon JP", sf.ID)
+	c.CredentialExpiresAt = &first
+	if err := st.CreateConnection(ctx, box, c); err != nil {
+		t.Fatal(err)
+	}
+	expiry := func() *time.Time {
+		t.Helper()
+		got, err := st.Connection(ctx, box, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.CredentialExpiresAt
+	}
+	steps := []struct {
+		name string
+		set  *time.Time // what the save carries; nil keeps the stored expiry
+		want time.Time
+	}{
+		{"nil keeps", nil, first},
+		{"a new expiry replaces", &second, second},
+		{"nil keeps the new one", nil, second},
+	}
+	if got := expiry(); got == nil || !got.Equal(first) {
+		t.Fatalf("after create: expiry %v, want %v", got, first)
+	}
+	for _, s := range steps {
+		c.CredentialExpiresAt = s.set
+		c.Secrets = map[string]string{}
+		if err := st.UpdateConnection(ctx, box, c); err != nil {
+			t.Fatal(err)
+		}
+		if c.CredentialExpiresAt == nil || !c.CredentialExpiresAt.Equal(s.want) {
+			t.Errorf("%s: UpdateConnection left %v on c, want %v", s.name, c.CredentialExpiresAt, s.want)
+		}
+		if got := expiry(); got == nil || !got.Equal(s.want) {
+			t.Errorf("%s: stored expiry %v, want %v", s.name, got, s.want)
+		}
+	}
+}
