@@ -200,6 +200,7 @@ type Upload struct {
 	CreatedBy  *int64     `db:"created_by"`
 	CreatedAt  time.Time  `db:"created_at"`
 	AppliedAt  *time.Time `db:"applied_at"`
+	StockMode  string     `db:"stock_mode"` // 在庫アップロード only: upload.StockMode
 	upload.Counts
 }
 
@@ -207,6 +208,7 @@ type Upload struct {
 const (
 	UploadProducts = "products"
 	UploadMappings = "mappings"
+	UploadStock    = "stock"
 )
 
 // Applicable reports whether apply would go ahead.
@@ -288,10 +290,10 @@ func insertUpload(ctx context.Context, tx *sqlx.Tx, u *Upload) error {
 	}
 	err := tx.QueryRowxContext(ctx, `
 		INSERT INTO master_uploads (kind, filename, layout, code_column, encoding, created_by,
-		                            new_count, changed_count, unchanged_count, invalid_count)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
+		                            new_count, changed_count, unchanged_count, invalid_count, stock_mode)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, created_at`,
 		u.Kind, u.Filename, u.Layout, u.CodeColumn, u.Encoding, u.CreatedBy,
-		u.New, u.Changed, u.Unchanged, u.Invalid).Scan(&u.ID, &u.CreatedAt)
+		u.New, u.Changed, u.Unchanged, u.Invalid, u.StockMode).Scan(&u.ID, &u.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("stage upload: %w", err)
 	}

@@ -396,8 +396,23 @@ func (s *Store) SaveShipOrder(ctx context.Context, o *domain.ShipOrder, replaceL
 // SetShipOrdersStatus is the bulk action 「ステータス変更」: it moves the
 // given orders to status, recording who did it. Orders already there are
 // left alone; the count of moved orders is returned.
+//
+// Stock follows the move: 引当済 is reached only through allocation,
+// leaving 引当済 releases the order's 引当数 (確保数の再計算), and going to
+// 出荷済み from there ships it out of 実在庫数.
 func (s *Store) SetShipOrdersStatus(ctx context.Context, ids []int64, status domain.Status, actor string) (int, error) {
-	return s.bulkUpdate(ctx, ids, actor, domain.EventStatusChanged,
+	if status == domain.StatusAllocated {
+		res, err := s.Allocate(ctx, ids, actor)
+		return res.Allocated, err
+	}
+	before := func(ctx context.Context, tx *sqlx.Tx) error {
+		if status == domain.StatusShipped {
+			_, err := ShipAllocatedStock(ctx, tx, ids, actor)
+			return err
+		}
+		return ReleaseAllocations(ctx, tx, ids, actor, "ステータスを"+status.Label()+"に変更")
+	}
+	return s.bulkUpdateAfter(ctx, ids, actor, domain.EventStatusChanged, before,
 		`UPDATE ship_orders SET status = $2, hold_reason = CASE WHEN $2 = 'hold' THEN hold_reason ELSE '' END,
 			hold_source = CASE WHEN $2 = 'hold' THEN hold_source ELSE '' END, updated_at = now()
 		 WHERE id = ANY($1) AND status <> $2 RETURNING id`,
@@ -423,8 +438,18 @@ func (s *Store) ReleaseShipOrders(ctx context.Context, ids []int64, reason, acto
 }
 
 func (s *Store) bulkUpdate(ctx context.Context, ids []int64, actor, kind, query, message string, args ...any) (int, error) {
+	return s.bulkUpdateAfter(ctx, ids, actor, kind, nil, query, message, args...)
+}
+
+// bulkUpdateAfter runs before (when set) in the update's transaction first.
+func (s *Store) bulkUpdateAfter(ctx context.Context, ids []int64, actor, kind string, before func(context.Context, *sqlx.Tx) error, query, message string, args ...any) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if before != nil {
+			if err := before(ctx, tx); err != nil {
+				return err
+			}
+		}
 		var done []int64
 		if err := tx.SelectContext(ctx, &done, query, append([]any{pq.Array(ids)}, args...)...); err != nil {
 			return fmt.Errorf("store: bulk update ship orders: %w", err)
