@@ -11,6 +11,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/jobs/productimport"
 	"github.com/renkei-oss/renkei/marketplace"
+	"github.com/renkei-oss/renkei/views"
 )
 
 // importRakutenProducts fetches the shop's items changed since the
@@ -33,6 +34,13 @@ func (h *handler) importRakutenProducts(w http.ResponseWriter, r *http.Request) 
 	ctx, cancel := context.WithTimeout(r.Context(), productimport.Timeout)
 	defer cancel()
 	t, items, err := f.Fetch(ctx, c)
+	var none *productimport.NoProductsError
+	if errors.As(err, &none) {
+		d := h.productUploadData(r, none.Error(), codeColumn)
+		d.ErrorLink, d.ErrorLinkLabel = fmt.Sprintf("/settings/connections/%d", c.ID), "API接続設定「"+c.ChannelName+"」を開く"
+		h.page(w, r, http.StatusOK, "商品マスタアップロード", views.ProductUpload(d))
+		return
+	}
 	if err != nil {
 		h.renderProductUpload(w, r, http.StatusBadGateway, fmt.Sprintf("楽天から商品を取得できませんでした（%s）: %s", c.ChannelName, marketplace.OperatorMessage(err)), codeColumn)
 		return

@@ -64,3 +64,24 @@ func TestRakutenProductImportFromSandbox(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Zero items since 商品マスタ最終取得期間 is an answer, not a 502: the
+// operator is told so and pointed at the connection's setting.
+func TestRakutenProductImportNoItems(t *testing.T) {
+	var sb *sandbox.Server
+	app := handlertest.New(t, withSandbox(&sb))
+	sf := createShipFrom(t, app, "本社倉庫")
+	demo := rakutenDemo(t, sb)
+	f := rakutenForm(sf, app.URL+"/sandbox/rakuten", demo.ServiceSecret, demo.LicenseKey)
+	f.Set(domain.FieldRakutenProductLastDate, "2099-12-31")
+	id := createdID(t, app.PostForm(t, app.Admin, "/settings/connections", f))
+
+	res := app.PostForm(t, app.Admin, "/products/upload/rakuten", url.Values{"connection_id": {id}, "code_column": {upload.RakutenMerchantSKU}})
+	res.WantStatus(t, 200)
+	if got, want := res.Text("#upload-error"), "該当する商品はありませんでした（商品マスタ最終取得期間 2099-12-31 以降）"; got != want {
+		t.Errorf("message = %q, want %q", got, want)
+	}
+	if href, _ := res.Doc.Find("#upload-error-link").Attr("href"); href != "/settings/connections/"+id {
+		t.Errorf("link to the connection's setting = %q", href)
+	}
+}

@@ -23,12 +23,16 @@ func (h *handler) productUploadPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) renderProductUpload(w http.ResponseWriter, r *http.Request, status int, msg, codeColumn string) {
+	h.page(w, r, status, "商品マスタアップロード", views.ProductUpload(h.productUploadData(r, msg, codeColumn)))
+}
+
+func (h *handler) productUploadData(r *http.Request, msg, codeColumn string) views.ProductUploadData {
 	d := views.ProductUploadData{
 		Admin: currentUser(r).IsAdmin(), Error: msg,
 		CodeColumn: codeColumn, CodeColumns: upload.RakutenCodeColumns,
 	}
 	d.RakutenChannels = h.rakutenChannels(r)
-	h.page(w, r, status, "商品マスタアップロード", views.ProductUpload(d))
+	return d
 }
 
 func (h *handler) productTemplate(w http.ResponseWriter, r *http.Request) {

@@ -69,7 +69,28 @@ func (f *Fetcher) Fetch(ctx context.Context, c domain.Connection) (*upload.Table
 		Now:           f.Now,
 	})
 	ctx = store.WithAPILogScope(ctx, store.APILogScope{ConnectionID: c.ID, ChannelName: c.ChannelName, Action: string(domain.ActionProductImport)})
-	return fetchRakutenCatalog(ctx, client, q, c.ID)
+	t, items, err := fetchRakutenCatalog(ctx, client, q, c.ID)
+	if errors.Is(err, errNoItems) {
+		return nil, nil, &NoProductsError{Since: c.Param(domain.FieldRakutenProductLastDate)}
+	}
+	return t, items, err
+}
+
+// errNoItems marks an empty catalogue; Fetch turns it into a NoProductsError.
+var errNoItems = errors.New("productimport: no items")
+
+// NoProductsError says the marketplace had no items changed since the
+// connection's 商品マスタ最終取得期間. It is an answer, not a failure: the
+// default date is today, so a first import often finds nothing.
+type NoProductsError struct {
+	Since string // 商品マスタ最終取得期間 (YYYY-MM-DD), "" when unset
+}
+
+func (e *NoProductsError) Error() string {
+	if e.Since == "" {
+		return "該当する商品はありませんでした"
+	}
+	return "該当する商品はありませんでした（商品マスタ最終取得期間 " + e.Since + " 以降）"
 }
 
 // fetchRakutenCatalog pages through items.search and lays the items out as
@@ -109,7 +130,7 @@ func fetchRakutenCatalog(ctx context.Context, client *rakuten.Client, q marketpl
 		q.Offset, q.Cursor = page.NextOffset, page.NextCursor
 	}
 	if len(t.Rows) == 0 {
-		return nil, nil, errors.New("条件に合う商品がありませんでした。商品マスタ最終取得期間を確認してください")
+		return nil, nil, errNoItems
 	}
 	return t, items, nil
 }
@@ -153,6 +174,10 @@ func (a *Action) Run(ctx context.Context, run *jobs.Run) (domain.SyncCounts, err
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	t, items, err := a.Fetcher.Fetch(ctx, c)
+	var none *NoProductsError
+	if errors.As(err, &none) {
+		return domain.SyncCounts{}, nil
+	}
 	if errors.Is(err, ErrUnsupported) {
 		return domain.SyncCounts{}, fmt.Errorf("「%s」の商品取込はまだ使えません。商品マスタアップロードでCSVを取り込んでください。", c.Marketplace.Label())
 	}
