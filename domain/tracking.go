@@ -11,15 +11,15 @@ import (
 const CarrierOther = "その他"
 
 // Parcel (個口) is one package of a ship order with its own tracking number
-// (問番); an order may leave in several parcels.
+// (問番); an order may leave in several parcels. The ship date (出荷日) is
+// the order's, not the parcel's.
 type Parcel struct {
-	ID          int64      `db:"id"`
-	ShipOrderID int64      `db:"ship_order_id"`
-	TrackingNo  string     `db:"tracking_no"`
-	CarrierID   int64      `db:"carrier_id"`
-	CarrierName string     `db:"carrier_name"`
-	ShippedOn   *time.Time `db:"shipped_on"` // 出荷日, a Japan-time date
-	CreatedAt   time.Time  `db:"created_at"`
+	ID          int64     `db:"id"`
+	ShipOrderID int64     `db:"ship_order_id"`
+	TrackingNo  string    `db:"tracking_no"`
+	CarrierID   int64     `db:"carrier_id"`
+	CarrierName string    `db:"carrier_name"`
+	CreatedAt   time.Time `db:"created_at"`
 }
 
 // trackingRule is how a carrier writes its tracking numbers. Lengths are the
