@@ -5,6 +5,7 @@
 package upload
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -22,6 +23,14 @@ import (
 const (
 	MaxBytes = 20 << 20
 	MaxRows  = 200_000
+	// MaxUnzipped bounds what an .xlsx may expand to, so a small file with a
+	// huge compressed part (a zip bomb) is refused before it is inflated.
+	MaxUnzipped = 200 << 20
+	// MaxSharedStrings bounds the shared-string part, which excelize holds in
+	// memory whole.
+	MaxSharedStrings = 64 << 20
+	// MaxCellChars is Excel's own limit on one cell.
+	MaxCellChars = 32767
 )
 
 // Encodings reported back to the operator.
@@ -146,8 +155,35 @@ func readCSV(data []byte, enc string) (*Table, error) {
 	return t.done()
 }
 
+// checkXLSXSize refuses an .xlsx by the sizes its zip directory declares.
+// archive/zip fails a part that inflates past its declared size, so the
+// declared sizes are a bound excelize cannot exceed.
+func checkXLSXSize(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fileErr("Excelファイルを開けません。.xlsx 形式で保存し直してください（.xls は読めません）。")
+	}
+	var total, shared uint64
+	for _, e := range zr.File {
+		total += e.UncompressedSize64
+		if strings.EqualFold(e.Name, "xl/sharedStrings.xml") {
+			shared = e.UncompressedSize64
+		}
+	}
+	if total > MaxUnzipped {
+		return fileErr("Excelファイルが大きすぎます（展開後 %d MB、上限 %d MB）", total>>20, MaxUnzipped>>20)
+	}
+	if shared > MaxSharedStrings {
+		return fileErr("Excelファイルが大きすぎます（文字列部分が展開後 %d MB、上限 %d MB）", shared>>20, MaxSharedStrings>>20)
+	}
+	return nil
+}
+
 func readXLSX(data []byte) (*Table, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err := checkXLSXSize(data); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped})
 	if err != nil {
 		return nil, fileErr("Excelファイルを開けません。.xlsx 形式で保存し直してください（.xls は読めません）。")
 	}
@@ -166,6 +202,11 @@ func readXLSX(data []byte) (*Table, error) {
 		rec, err := rows.Columns()
 		if err != nil {
 			return nil, fileErr("Excelファイルの%d行目を読めません。", n)
+		}
+		for _, c := range rec {
+			if utf8.RuneCountInString(c) > MaxCellChars {
+				return nil, fileErr("Excelファイルの%d行目に%d文字を超えるセルがあります。", n, MaxCellChars)
+			}
 		}
 		if err := t.add(n, rec); err != nil {
 			return nil, err
