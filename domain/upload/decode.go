@@ -17,6 +17,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/renkei-oss/renkei/domain"
 )
 
 // Limits on one upload. Above them the file is refused as a whole.
@@ -67,7 +69,13 @@ type Table struct {
 	Rows     []Row
 	Encoding string
 	index    map[string]int
+	// rowErrs are rows left out of Rows because of their shape or bytes.
+	rowErrs []RowError
 }
+
+// RowErrors lists the rows left out of Rows: more cells than the header,
+// or text that cannot be stored.
+func (t *Table) RowErrors() []RowError { return t.rowErrs }
 
 // Col returns the index of the first header matching one of names, or -1.
 // Headers are compared after NFKC and trimming, so （） and () match.
@@ -135,6 +143,9 @@ func Read(r io.Reader) (*Table, error) {
 }
 
 func readCSV(data []byte, enc string) (*Table, error) {
+	if line := openQuoteLine(data); line > 0 {
+		return nil, fileErr("CSVを読めません: %d行目で始まる引用符「\"」が閉じられていません。", line)
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -177,6 +188,32 @@ func checkXLSXSize(data []byte) error {
 		return fileErr("Excelファイルが大きすぎます（文字列部分が展開後 %d MB、上限 %d MB）", shared>>20, MaxSharedStrings>>20)
 	}
 	return nil
+}
+
+// openQuoteLine returns the line on which a quoted field opens that the
+// file never closes, or 0. Quotes inside unquoted fields are plain text,
+// as the lazy reader treats them.
+func openQuoteLine(data []byte) int {
+	line, open, inQuote, fieldStart := 1, 0, false, true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inQuote && c == '"' && i+1 < len(data) && data[i+1] == '"':
+			i++
+		case inQuote && c == '"':
+			inQuote = false
+		case !inQuote && fieldStart && c == '"':
+			inQuote, open = true, line
+		}
+		if c == '\n' {
+			line++
+		}
+		fieldStart = !inQuote && (c == ',' || c == '\n' || c == '\r')
+	}
+	if inQuote {
+		return open
+	}
+	return 0
 }
 
 func readXLSX(data []byte) (*Table, error) {
@@ -230,6 +267,10 @@ func (t *Table) add(line int, rec []string) error {
 		t.Header = rec
 		return nil
 	}
+	if e, bad := t.rowProblem(line, rec); bad {
+		t.rowErrs = append(t.rowErrs, e)
+		return nil
+	}
 	if len(t.Rows) >= MaxRows {
 		return fileErr("行数が多すぎます。上限は%d行です。ファイルを分けてアップロードしてください。", MaxRows)
 	}
@@ -237,11 +278,29 @@ func (t *Table) add(line int, rec []string) error {
 	return nil
 }
 
+// rowProblem checks one data row's shape and bytes. Trailing empty cells
+// (spreadsheets often export them) do not count as columns.
+func (t *Table) rowProblem(line int, rec []string) (RowError, bool) {
+	n := len(rec)
+	for n > 0 && strings.TrimSpace(rec[n-1]) == "" {
+		n--
+	}
+	if n > len(t.Header) {
+		return RowError{line, "", fmt.Sprintf("列が多すぎます（見出し%d列、この行%d列）", len(t.Header), n)}, true
+	}
+	for i, c := range rec[:n] {
+		if !domain.ValidText(c) {
+			return RowError{line, strings.TrimSpace(t.Header[i]), domain.MsgInvalidChars}, true
+		}
+	}
+	return RowError{}, false
+}
+
 func (t *Table) done() (*Table, error) {
 	if t.Header == nil {
 		return nil, fileErr("ファイルが空です。見出し行とデータのあるファイルを選んでください。")
 	}
-	if len(t.Rows) == 0 {
+	if len(t.Rows) == 0 && len(t.rowErrs) == 0 {
 		return nil, fileErr("見出し行のほかにデータ行がありません。")
 	}
 	return t, nil

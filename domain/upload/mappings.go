@@ -78,6 +78,7 @@ func ParseMappings(t *Table, channels map[string]int64, defaultChannel int64, kn
 			rows = append(rows, MappingRow{Line: r.Line, ProductMapping: m})
 		}
 	}
+	errs = append(errs, t.RowErrors()...)
 	sortRowErrors(errs)
 	return rows, errs, nil
 }

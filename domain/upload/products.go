@@ -106,6 +106,7 @@ func ParseProducts(t *Table, layout Layout, codeColumn string) ([]ProductRow, []
 			valid = append(valid, r)
 		}
 	}
+	errs = append(errs, t.RowErrors()...)
 	sortRowErrors(errs)
 	return valid, errs, nil
 }
