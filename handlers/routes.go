@@ -73,6 +73,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ship-orders/import/reevaluate", h.reevaluateImport)
 	mux.HandleFunc("GET /ship-orders/import/runs/{id}", h.importRunPage)
 	mux.HandleFunc("GET /ship-orders/{id}", h.shipOrderPage)
+	mux.HandleFunc("POST /ship-orders/{id}/parcels", h.addParcel)
+	mux.HandleFunc("POST /ship-orders/{id}/parcels/{pid}/delete", h.removeParcel)
 
 	// ロボット > 変換ロボット, 処理ロボット (importmappings.go, rules.go); changes are admin-only.
 	mux.HandleFunc("GET /import-mappings", h.importMappingsPage)

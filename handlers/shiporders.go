@@ -133,6 +133,15 @@ func (h *handler) shipOrderPage(w http.ResponseWriter, r *http.Request) {
 			d.ChannelName, d.ServiceName, d.MethodName = row.ChannelName, row.ServiceName, row.MethodName
 		}
 	}
+	if d.Parcels, err = h.Store.Parcels(ctx, id); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if d.Carriers, err = h.Store.Carriers(ctx); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	d.ParcelMessage = r.URL.Query().Get("parcel_msg")
 	if d.Events, err = h.Store.ShipOrderEvents(ctx, id); err != nil {
 		h.serverError(w, r, err)
 		return
