@@ -93,3 +93,16 @@ func mod7OK(no string) bool {
 	}
 	return rem == int(no[len(no)-1]-'0')
 }
+
+// ShipmentRefusal says why 出荷確定 must refuse the order, or "" when it may
+// ship: only 引当済 orders ship (their stock is reserved), and only with a
+// 問番, since no 出荷実績戻し can be sent for an order without one.
+func ShipmentRefusal(o ShipOrder, parcels int) string {
+	switch {
+	case o.Status != StatusAllocated:
+		return fmt.Sprintf("注文番号「%s」は%sのため出荷確定できません（引当済の注文だけが出荷確定できます）。", o.ChannelOrderNo, o.Status.Label())
+	case parcels == 0 && o.TrackingNo == "":
+		return fmt.Sprintf("注文番号「%s」は問番が登録されていないため出荷確定できません。", o.ChannelOrderNo)
+	}
+	return ""
+}

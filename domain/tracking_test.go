@@ -42,3 +42,27 @@ func TestNormalizeTrackingNo(t *testing.T) {
 		}
 	}
 }
+
+func TestShipmentRefusal(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   Status
+		parcels  int
+		tracking string
+		want     string
+	}{
+		{"allocated with a parcel ships", StatusAllocated, 1, "", ""},
+		{"allocated with the order's number ships", StatusAllocated, 0, "123456789013", ""},
+		{"no 問番 is refused by name", StatusAllocated, 0, "", "注文番号「R-1」は問番が登録されていないため出荷確定できません。"},
+		{"not allocated is refused", StatusReady, 1, "", "注文番号「R-1」は出荷待ちのため出荷確定できません（引当済の注文だけが出荷確定できます）。"},
+		{"already shipped is refused", StatusShipped, 1, "", "注文番号「R-1」は出荷済みのため出荷確定できません（引当済の注文だけが出荷確定できます）。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := ShipOrder{ChannelOrderNo: "R-1", Status: tt.status, TrackingNo: tt.tracking}
+			if got := ShipmentRefusal(o, tt.parcels); got != tt.want {
+				t.Fatalf("ShipmentRefusal = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
