@@ -98,6 +98,7 @@ func New(deps Deps) http.Handler {
 	mux.HandleFunc("/", h.notFound) // anything unmatched gets the Japanese 404 page
 
 	var next http.Handler = mux
+	next = h.validFormText(next)
 	next = h.requireLogin(next)
 	next = h.csrf(next)
 	next = securityHeaders(next)
