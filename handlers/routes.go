@@ -71,6 +71,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ship-orders/import", h.importPage)
 	mux.HandleFunc("POST /ship-orders/import", h.startImport)
 	mux.HandleFunc("POST /ship-orders/import/reevaluate", h.reevaluateImport)
+	mux.HandleFunc("GET /ship-orders/import/runs", h.importRunsList)
 	mux.HandleFunc("GET /ship-orders/import/runs/{id}", h.importRunPage)
 	mux.HandleFunc("GET /ship-orders/{id}", h.shipOrderPage)
 	mux.HandleFunc("POST /ship-orders/{id}/parcels", h.addParcel)

@@ -80,9 +80,14 @@ func TestBrowserImportThenShipOrderList(t *testing.T) {
 	if b.Eval(`document.querySelector('#imp-mode-diff').checked`) != "true" {
 		t.Fatal("差分取得 is not the default mode")
 	}
+	if b.Eval(`!!document.querySelector('#no-import-runs')`) != "true" {
+		t.Fatal("タスク一覧 of a fresh database does not say no run yet")
+	}
 	b.Click("#import-submit")
 	waitFor(t, b, "the progress block", `!!document.querySelector('#import-run-progress')`)
 	waitFor(t, b, "the import to finish", `document.querySelector('#import-run-progress').dataset.state === 'done'`)
+	// タスク一覧 refreshes itself once the run is over, without a reload.
+	waitFor(t, b, "タスク一覧 to list the run", `!document.querySelector('#no-import-runs') && document.querySelectorAll('#import-runs tbody tr').length === 1`)
 	screenshot(t, b, "import-done")
 	if state := b.Text("#import-state"); state != "完了" {
 		t.Fatalf("state %q", state)

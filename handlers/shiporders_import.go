@@ -52,13 +52,9 @@ func (h *handler) renderImportPage(w http.ResponseWriter, r *http.Request, statu
 	if d.Selected == 0 && len(d.Connections) > 0 {
 		d.Selected = d.Connections[0].ID
 	}
-	runs, err := h.Store.ImportRuns(ctx, 0, 20)
-	if err != nil {
+	if d.Runs, err = h.importRunRows(ctx, names); err != nil {
 		h.serverError(w, r, err)
 		return
-	}
-	for _, run := range runs {
-		d.Runs = append(d.Runs, views.ImportRunRow{Run: run, ChannelName: names[run.ConnectionID]})
 	}
 	if d.Selected > 0 {
 		if d.Skips, err = h.Store.SkippedOrders(ctx, d.Selected, 100); err != nil {
@@ -72,6 +68,39 @@ func (h *handler) renderImportPage(w http.ResponseWriter, r *http.Request, statu
 		}
 	}
 	h.page(w, r, status, "出荷指示取込", views.ImportPage(d))
+}
+
+// importRunRows are the latest runs for タスク一覧.
+func (h *handler) importRunRows(ctx context.Context, names map[int64]string) ([]views.ImportRunRow, error) {
+	runs, err := h.Store.ImportRuns(ctx, 0, 20)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]views.ImportRunRow, 0, len(runs))
+	for _, run := range runs {
+		rows = append(rows, views.ImportRunRow{Run: run, ChannelName: names[run.ConnectionID]})
+	}
+	return rows, nil
+}
+
+// importRunsList is タスク一覧 alone: the progress block asks for it once
+// its run has finished, so the list shows the run without a reload.
+func (h *handler) importRunsList(w http.ResponseWriter, r *http.Request) {
+	conns, err := h.Store.Connections(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, c := range conns {
+		names[c.ID] = c.ChannelName
+	}
+	rows, err := h.importRunRows(r.Context(), names)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.fragment(w, r, views.ImportRunsTable(rows))
 }
 
 // startImport is 「API連携登録」: it plans (or resumes) the run, answers at
