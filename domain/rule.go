@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // StandardRule names one of the five standard 処理ロボット of SPEC §5; ""
@@ -179,6 +180,12 @@ func (r Rule) AppliesTo(mappingID int64) bool {
 	return r.Enabled && slices.Contains(r.MappingIDs, mappingID)
 }
 
+// Caps on a rule's free text, like every other field's.
+const (
+	MaxConditionValue = 2000 // a list of values, one per line
+	MaxRuleReason     = 200
+)
+
 // Validate checks a rule an operator made.
 func (r Rule) Validate() map[string]string {
 	errs := map[string]string{}
@@ -206,8 +213,13 @@ func (r Rule) Validate() map[string]string {
 			errs["アクション"] = "設定する配送サービスを選んでください。"
 		}
 	case ActHold, ActSkip:
-		if strings.TrimSpace(r.Action.Reason) == "" {
+		switch reason := strings.TrimSpace(r.Action.Reason); {
+		case reason == "":
 			errs["アクション"] = "保留・取り込まない理由を入力してください（出荷リストに表示されます）。"
+		case !ValidText(reason):
+			errs["アクション"] = "理由に" + MsgInvalidChars + "。"
+		case utf8.RuneCountInString(reason) > MaxRuleReason:
+			errs["アクション"] = fmt.Sprintf("理由は%d文字以内で入力してください。", MaxRuleReason)
 		}
 	default:
 		errs["アクション"] = "アクションを選んでください。"
@@ -227,6 +239,12 @@ func (c Condition) validate() string {
 		}
 	default:
 		return "比較方法を選んでください。"
+	}
+	switch {
+	case !ValidText(c.Value):
+		return "値に" + MsgInvalidChars + "。"
+	case utf8.RuneCountInString(c.Value) > MaxConditionValue:
+		return fmt.Sprintf("値は%d文字以内で入力してください。", MaxConditionValue)
 	}
 	for _, v := range c.values() {
 		switch c.Field {

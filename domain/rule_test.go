@@ -193,6 +193,10 @@ func TestRuleValidate(t *testing.T) {
 		{Rule{Name: "a", Conditions: []Condition{{CondPrefecture, OpGte, "1"}}, Action: Action{Kind: ActSkip, Reason: "r"}}, "条件1"},
 		{Rule{Name: "a", Conditions: []Condition{{CondStatus, OpEq, "なし"}}, Action: Action{Kind: ActSkip, Reason: "r"}}, "条件1"},
 		{Rule{Name: "a", Conditions: []Condition{{"nope", OpEq, "1"}}, Action: Action{Kind: ActSkip, Reason: "r"}}, "条件1"},
+		{Rule{Name: "a", Conditions: []Condition{{CondPrefecture, OpEq, strings.Repeat("東", 2001)}}, Action: Action{Kind: ActSkip, Reason: "r"}}, "条件1"},
+		{Rule{Name: "a", Conditions: []Condition{{CondPrefecture, OpEq, "東\xff"}}, Action: Action{Kind: ActSkip, Reason: "r"}}, "条件1"},
+		{Rule{Name: "a", Action: Action{Kind: ActHold, Reason: strings.Repeat("r", 201)}}, "アクション"},
+		{Rule{Name: "a", Action: Action{Kind: ActHold, Reason: "r\x00"}}, "アクション"},
 	}
 	for _, tt := range tests {
 		if errs := tt.r.Validate(); errs[tt.field] == "" {
