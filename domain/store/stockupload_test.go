@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/renkei-oss/renkei/domain/store"
+	"github.com/renkei-oss/renkei/domain/store/testdb"
+	"github.com/renkei-oss/renkei/domain/upload"
+)
+
+func previewStock(t *testing.T, st *store.Store, csv string, mode upload.StockMode) *store.Upload {
+	t.Helper()
+	tab, err := upload.Read(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.PreviewStockUpload(context.Background(), store.Upload{Filename: "stock.csv"}, tab, mode, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestStockUploadOverwriteTwiceChangesNothing(t *testing.T) {
+	db := testdb.New(t)
+	st, ctx := store.New(db), context.Background()
+	stockProducts(t, db, "SKU-A", "SKU-B")
+	file := "商品コード,数量,予備在庫数,理由\nSKU-A,10,2,棚卸\nSKU-B,0,,\n"
+	u := previewStock(t, st, file, upload.StockOverwrite)
+	if u.Changed != 1 || u.Unchanged != 1 || u.Invalid != 0 {
+		t.Fatalf("counts %+v", u.Counts)
+	}
+	changed, err := st.ApplyStockUpload(ctx, u.ID, "admin", true)
+	if err != nil || len(changed) != 1 {
+		t.Fatalf("apply %v %v", changed, err)
+	}
+	// A double click: the second 反映 finds it applied.
+	if _, err := st.ApplyStockUpload(ctx, u.ID, "admin", true); !errors.Is(err, store.ErrUploadNotApplicable) {
+		t.Fatalf("second apply: %v", err)
+	}
+	again := previewStock(t, st, file, upload.StockOverwrite)
+	if again.Changed != 0 || again.Applicable() {
+		t.Fatalf("the same file again: %+v", again.Counts)
+	}
+	row, err := st.StockRowBySKU(ctx, "SKU-A")
+	if err != nil || row.OnHand != 10 || row.Safety != 2 || row.Free != 8 || row.Allocatable != 10 {
+		t.Fatalf("SKU-A %+v %v", row, err)
+	}
+	assertLedgerMatches(t, db)
+}
+
+func TestStockUploadWithBadRowsAppliesNothing(t *testing.T) {
+	db := testdb.New(t)
+	st, ctx := store.New(db), context.Background()
+	stockProducts(t, db, "SKU-A")
+	u := previewStock(t, st, "商品コード,数量\nSKU-A,5\nSKU-X,1\nSKU-A2,x\n", upload.StockSubtract)
+	if u.Invalid != 3 {
+		t.Fatalf("counts %+v", u.Counts)
+	}
+	errs, err := st.UploadErrors(ctx, u.ID)
+	if err != nil || len(errs) != 3 {
+		t.Fatalf("errors %+v %v", errs, err)
+	}
+	if errs[0].Line != 2 || errs[0].Column != "数量" || !strings.Contains(errs[0].Reason, "0未満") {
+		t.Fatalf("first error %+v", errs[0])
+	}
+	if _, err := st.ApplyStockUpload(ctx, u.ID, "admin", true); !errors.Is(err, store.ErrUploadNotApplicable) {
+		t.Fatalf("apply with bad rows: %v", err)
+	}
+	var n int
+	if err := db.Get(&n, `SELECT count(*) FROM stock_ledger`); err != nil || n != 0 {
+		t.Fatalf("%d ledger rows", n)
+	}
+}
+
+func TestStockListFiltersAndSorts(t *testing.T) {
+	db := testdb.New(t)
+	st, ctx := store.New(db), context.Background()
+	stockProducts(t, db, "SKU-A", "SKU-B", "SKU-C")
+	for sku, q := range map[string]int{"SKU-A": 5, "SKU-B": 1} {
+		if err := st.AdjustStock(ctx, sku, q, "入荷", "admin"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, total, err := st.StockList(ctx, store.StockQuery{Sort: "free", Desc: true})
+	if err != nil || total != 3 || rows[0].SKU != "SKU-A" || rows[2].SKU != "SKU-C" {
+		t.Fatalf("sorted %+v %d %v", rows, total, err)
+	}
+	one := 1
+	rows, total, _ = st.StockList(ctx, store.StockQuery{FreeMax: &one})
+	if total != 2 || rows[0].SKU != "SKU-B" {
+		t.Fatalf("フリー在庫数 ≤ 1: %+v", rows)
+	}
+	rows, total, _ = st.StockList(ctx, store.StockQuery{OutOfStock: true, Q: "sku-c"})
+	if total != 1 || rows[0].SKU != "SKU-C" {
+		t.Fatalf("在庫切れ: %+v", rows)
+	}
+}
