@@ -165,6 +165,9 @@ type ShipOrder struct {
 	// HoldSource says who held it: HoldByImport (conversion robot or rule,
 	// re-evaluated when the cause is fixed) or HoldByUser (stays until released).
 	HoldSource string
+	// StockShortage is why the last allocation left it 出荷待ち
+	// (「在庫不足: SKU-… あとN個」), "" otherwise.
+	StockShortage string
 
 	// ChannelPaid and CreditApproved are what the channel said about payment;
 	// standard rule 3 turns them into PaymentStatus.

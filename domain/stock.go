@@ -195,3 +195,19 @@ func Allocate(orders []AllocOrder, available map[string]int) []AllocDecision {
 
 // ShortageReason is the reason shown on 出荷リスト and the order page.
 func ShortageReason(parts []string) string { return "在庫不足: " + strings.Join(parts, "、") }
+
+// StockLine is one line of 在庫一覧: a SKU of the 商品マスタ with its figures.
+type StockLine struct {
+	SKU       string     `db:"sku"`
+	Name      string     `db:"name"`
+	JAN       string     `db:"jan"`
+	OnHand    int        `db:"on_hand"`
+	Allocated int        `db:"allocated"`
+	Unshipped int        `db:"unshipped"`
+	Safety    int        `db:"safety"`
+	UpdatedAt *time.Time `db:"updated_at"` // last change; nil before the first
+	// Allocatable and Free are computed by the query with the formulas of
+	// StockFigures, so lists can filter and sort on them.
+	Allocatable int `db:"allocatable"`
+	Free        int `db:"free"`
+}

@@ -105,6 +105,9 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /sync-jobs/{id}/delete", h.requireAdmin(h.deleteSyncJob))
 	mux.Handle("POST /sync-jobs/{id}/run", h.requireAdmin(h.runSyncJob))
 
+	// 在庫 (stock.go): operators and admins alike.
+	h.stockRoutes(mux)
+
 	// APIログ (apilogs.go)
 	mux.HandleFunc("GET /api-logs", h.apiLogsPage)
 	mux.HandleFunc("GET /api-logs/{id}", h.apiLogPage)

@@ -213,6 +213,15 @@ func (h *handler) bulkShipOrders(w http.ResponseWriter, r *http.Request) {
 	case "release":
 		run = func(ids []int64) (int, error) { return h.Store.ReleaseShipOrders(ctx, ids, reason, actor) }
 		what, doing = "保留を解除しました", "保留を解除"
+	case "allocate":
+		run = func(ids []int64) (int, error) {
+			res, err := h.Store.Allocate(ctx, ids, actor)
+			return res.Allocated, err
+		}
+		what, doing = "引当しました（在庫不足の出荷指示は出荷待ちのまま理由を表示）", "引当"
+	case "deallocate":
+		run = func(ids []int64) (int, error) { return h.Store.Deallocate(ctx, ids, actor) }
+		what, doing = "引当を解除しました", "引当解除"
 	default:
 		done("一括操作を選んでください。")
 		return

@@ -20,7 +20,10 @@ var Nav = []NavItem{
 		{Label: "出荷リスト", Path: "/ship-orders", Ready: true},
 		{Label: "出荷指示取込", Path: "/ship-orders/import", Ready: true},
 	}},
-	{Label: "在庫", Path: "/stock", Ready: false},
+	{Label: "在庫", Children: []NavItem{
+		{Label: "在庫一覧", Path: "/stock", Ready: true},
+		{Label: "在庫アップロード", Path: "/stock/upload", Ready: true},
+	}},
 	{Label: "商品", Children: []NavItem{
 		{Label: "商品マスタ", Path: "/products", Ready: true},
 		{Label: "商品マスタアップロード", Path: "/products/upload", Ready: true},

@@ -15,7 +15,7 @@ import (
 )
 
 const shipOrderColumns = `o.id, o.connection_id, o.marketplace, o.channel_order_no, o.channel_status,
-	o.import_mapping_id, o.import_run_id, o.status, o.api_status, o.payment_status, o.hold_reason, o.hold_source,
+	o.import_mapping_id, o.import_run_id, o.status, o.api_status, o.payment_status, o.hold_reason, o.hold_source, o.stock_shortage,
 	o.channel_paid, o.credit_approved, o.ordered_at, o.ship_date, o.delivery_date, o.time_slot,
 	o.buyer, o.recipient, o.delivery_name, o.delivery_service_id, o.payment_name, o.payment_method_id,
 	o.payment_kind, o.ship_from_id, o.currency, o.total_amount, o.tracking_no, o.placeholder, o.effects,
@@ -34,6 +34,7 @@ type shipOrderRow struct {
 	PaymentStatus     string         `db:"payment_status"`
 	HoldReason        string         `db:"hold_reason"`
 	HoldSource        string         `db:"hold_source"`
+	StockShortage     string         `db:"stock_shortage"`
 	ChannelPaid       bool           `db:"channel_paid"`
 	CreditApproved    bool           `db:"credit_approved"`
 	OrderedAt         time.Time      `db:"ordered_at"`
@@ -66,7 +67,7 @@ func (r shipOrderRow) order() (domain.ShipOrder, error) {
 		ChannelOrderNo: r.ChannelOrderNo, ChannelStatus: r.ChannelStatus,
 		ImportMappingID: r.ImportMappingID.Int64, ImportRunID: r.ImportRunID.Int64,
 		Status: domain.Status(r.Status), ApiStatus: domain.ApiStatus(r.ApiStatus), PaymentStatus: domain.PaymentStatus(r.PaymentStatus),
-		HoldReason: r.HoldReason, HoldSource: r.HoldSource, ChannelPaid: r.ChannelPaid, CreditApproved: r.CreditApproved,
+		HoldReason: r.HoldReason, HoldSource: r.HoldSource, StockShortage: r.StockShortage, ChannelPaid: r.ChannelPaid, CreditApproved: r.CreditApproved,
 		OrderedAt: r.OrderedAt, DeliveryDate: r.DeliveryDate, TimeSlot: r.TimeSlot,
 		DeliveryName: r.DeliveryName, DeliveryServiceID: ptrID(r.DeliveryServiceID),
 		PaymentName: r.PaymentName, PaymentMethodID: ptrID(r.PaymentMethodID), PaymentKind: domain.PaymentKind(r.PaymentKind),

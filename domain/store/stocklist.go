@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
-
+	
 	"github.com/renkei-oss/renkei/domain"
 )
 
@@ -24,26 +23,6 @@ type StockQuery struct {
 var StockSorts = map[string]string{
 	"sku": "p.sku", "name": "p.name", "on_hand": "on_hand", "allocated": "allocated",
 	"allocatable": "allocatable", "unshipped": "unshipped", "safety": "safety", "free": "free", "updated": "updated_at",
-}
-
-// StockRow is one line of 在庫一覧.
-type StockRow struct {
-	SKU       string     `db:"sku"`
-	Name      string     `db:"name"`
-	JAN       string     `db:"jan"`
-	OnHand    int        `db:"on_hand"`
-	Allocated int        `db:"allocated"`
-	Unshipped int        `db:"unshipped"`
-	Safety    int        `db:"safety"`
-	UpdatedAt *time.Time `db:"updated_at"`
-	// Allocatable and Free come from the same formulas as domain.StockFigures.
-	Allocatable int `db:"allocatable"`
-	Free        int `db:"free"`
-}
-
-// Figures are the row's counts.
-func (r StockRow) Figures() domain.StockFigures {
-	return domain.StockFigures{OnHand: r.OnHand, Allocated: r.Allocated, Unshipped: r.Unshipped, Safety: r.Safety}
 }
 
 // unshippedSQL sums the quantities of 未出荷 orders per SKU: the line's
@@ -93,7 +72,7 @@ func (q StockQuery) where() (string, []any) {
 }
 
 // StockList is one page of 在庫一覧 and the count of all matching SKUs.
-func (s *Store) StockList(ctx context.Context, q StockQuery) ([]StockRow, int, error) {
+func (s *Store) StockList(ctx context.Context, q StockQuery) ([]domain.StockLine, int, error) {
 	where, args := q.where()
 	var total int
 	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM (`+stockFromSQL+where+`) c`, args...); err != nil {
@@ -111,21 +90,21 @@ func (s *Store) StockList(ctx context.Context, q StockQuery) ([]StockRow, int, e
 		q.Limit = 50
 	}
 	order := fmt.Sprintf(" ORDER BY %s%s NULLS LAST, p.sku%s LIMIT %d OFFSET %d", col, dir, dir, q.Limit, max(q.Offset, 0))
-	var rows []StockRow
+	var rows []domain.StockLine
 	if err := s.db.SelectContext(ctx, &rows, stockFromSQL+where+order, args...); err != nil {
 		return nil, 0, fmt.Errorf("store: list stock: %w", err)
 	}
 	return rows, total, nil
 }
 
-// StockRowBySKU is one SKU's 在庫一覧 line (its 在庫履歴 page heading).
-func (s *Store) StockRowBySKU(ctx context.Context, sku string) (StockRow, error) {
-	var rows []StockRow
+// StockLineBySKU is one SKU's 在庫一覧 line (its 在庫履歴 page heading).
+func (s *Store) StockLineBySKU(ctx context.Context, sku string) (domain.StockLine, error) {
+	var rows []domain.StockLine
 	if err := s.db.SelectContext(ctx, &rows, stockFromSQL+` WHERE p.sku = $1`, sku); err != nil {
-		return StockRow{}, err
+		return domain.StockLine{}, err
 	}
 	if len(rows) == 0 {
-		return StockRow{}, ErrNotFound
+		return domain.StockLine{}, ErrNotFound
 	}
 	return rows[0], nil
 }

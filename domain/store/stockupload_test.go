@@ -45,7 +45,7 @@ func TestStockUploadOverwriteTwiceChangesNothing(t *testing.T) {
 	if again.Changed != 0 || again.Applicable() {
 		t.Fatalf("the same file again: %+v", again.Counts)
 	}
-	row, err := st.StockRowBySKU(ctx, "SKU-A")
+	row, err := st.StockLineBySKU(ctx, "SKU-A")
 	if err != nil || row.OnHand != 10 || row.Safety != 2 || row.Free != 8 || row.Allocatable != 10 {
 		t.Fatalf("SKU-A %+v %v", row, err)
 	}

@@ -183,3 +183,21 @@ func PlanStock(rows []StockRow, mode StockMode, levels map[string]domain.StockLe
 	sortRowErrors(errs)
 	return plans, st, errs
 }
+
+// StockExportCSV is a line of the 在庫一覧 export.
+type StockExportCSV struct {
+	SKU         string `csv:"商品コード"`
+	Name        string `csv:"商品名"`
+	JAN         string `csv:"JANコード"`
+	OnHand      int    `csv:"実在庫数"`
+	Allocated   int    `csv:"引当数"`
+	Allocatable int    `csv:"引当可能数"`
+	Unshipped   int    `csv:"未出荷予約数"`
+	Safety      int    `csv:"予備在庫数"`
+	Free        int    `csv:"フリー在庫数"`
+}
+
+// StockRecord is l as an export line.
+func StockRecord(l domain.StockLine) StockExportCSV {
+	return StockExportCSV{l.SKU, l.Name, l.JAN, l.OnHand, l.Allocated, l.Allocatable, l.Unshipped, l.Safety, l.Free}
+}
