@@ -48,6 +48,7 @@ const (
 	ActionStockPush           ActionName = "stock_push"
 	ActionFeedResults         ActionName = "feed_results"
 	ActionApplyRule           ActionName = "apply_rule"
+	ActionAllocate            ActionName = "allocate" // 引当 of every 出荷待ち order
 )
 
 var actionLabels = map[ActionName]string{
@@ -60,6 +61,7 @@ var actionLabels = map[ActionName]string{
 	ActionStockPush:           "在庫連携",
 	ActionFeedResults:         "フィード送信結果取得",
 	ActionApplyRule:           "出荷指示 処理ロボット適用",
+	ActionAllocate:            "引当",
 }
 
 // Label is the action's name on screen.

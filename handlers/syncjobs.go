@@ -49,7 +49,7 @@ var syncJobFieldOf = map[string]string{
 // allActions in the order the form lists them (SPEC §13's actions).
 var allActions = []domain.ActionName{domain.ActionOrderImport, domain.ActionProductImport, domain.ActionConfirm,
 	domain.ActionStatusSync, domain.ActionShipmentResult, domain.ActionTransactionComplete, domain.ActionStockPush,
-	domain.ActionFeedResults, domain.ActionApplyRule}
+	domain.ActionFeedResults, domain.ActionApplyRule, domain.ActionAllocate}
 
 // registered reports whether a can run here. Without a scheduler (tests of
 // other pages) every known action counts: runs would say what is missing.

@@ -1424,7 +1424,7 @@ func SyncJobForm(d SyncJobFormData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, a := range []domain.ActionName{domain.ActionOrderImport, domain.ActionProductImport, domain.ActionConfirm, domain.ActionStatusSync, domain.ActionShipmentResult, domain.ActionTransactionComplete, domain.ActionStockPush, domain.ActionFeedResults} {
+		for _, a := range []domain.ActionName{domain.ActionOrderImport, domain.ActionProductImport, domain.ActionConfirm, domain.ActionStatusSync, domain.ActionShipmentResult, domain.ActionTransactionComplete, domain.ActionStockPush, domain.ActionFeedResults, domain.ActionAllocate} {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 121, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

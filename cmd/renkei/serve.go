@@ -17,6 +17,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/handlers"
 	"github.com/renkei-oss/renkei/jobs"
+	"github.com/renkei-oss/renkei/jobs/allocation"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/jobs/productimport"
 	"github.com/renkei-oss/renkei/migrations"
@@ -48,6 +49,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 	}
 	registry := jobs.NewRegistry()
 	registry.Register(domain.ActionOrderImport, orderimport.NewAction(st, box, logger))
+	registry.Register(domain.ActionAllocate, &allocation.Action{Store: st})
 	registry.Register(domain.ActionProductImport, productimport.NewAction(st, box, func(err error) { logger.Error("write api log", "err", err) }))
 	robots, err := jobs.New(db, registry, jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
 	if err != nil {

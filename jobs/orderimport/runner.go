@@ -167,7 +167,22 @@ func (r *Runner) Execute(ctx context.Context, conn domain.Connection, run domain
 		run = final
 	}
 	r.logRun(bg, conn, run, started, rechecked)
+	r.allocate(bg, run)
 	return run, err
+}
+
+// allocate runs 引当 after an import, so new 出荷待ち orders take stock at
+// once. Whatever windows were committed count, even when the run failed
+// later; a failed allocation is retried by the next one.
+func (r *Runner) allocate(ctx context.Context, run domain.ImportRun) {
+	res, err := r.Store.Allocate(ctx, nil, "引当（取込後）")
+	if err != nil {
+		r.logger().Error("allocate after import", "run", run.ID, "err", err)
+		return
+	}
+	if res.Allocated+res.Short > 0 {
+		r.logger().Info("allocated after import", "run", run.ID, "allocated", res.Allocated, "short", res.Short)
+	}
 }
 
 // execute imports the windows, then re-checks waiting orders; it returns
