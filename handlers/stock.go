@@ -255,4 +255,3 @@ func (h *handler) applyStockUpload(w http.ResponseWriter, r *http.Request) {
 	h.flash(w, r, "success", fmt.Sprintf("在庫に反映しました（%dSKU）。", len(changed))+h.allocateAfterChange(r))
 	redirect(w, r, "/stock")
 }
-

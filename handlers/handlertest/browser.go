@@ -77,7 +77,10 @@ func (b *Browser) Navigate(url string) {
 func (b *Browser) Fill(sel, value string) {
 	b.t.Helper()
 	// Clear, not SetValue(""): chromedp v0.23 reports a failure when the value set is empty.
-	b.do("fill "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	// Focus + KeyEvent, not SendKeys: for a text field SendKeys does the same,
+	// but first reads the node's attributes without its lock, a data race
+	// with chromedp's own DOM-event goroutine that -race catches now and then.
+	b.do("fill "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.Focus(chromedp.CSS(sel)), chromedp.KeyEvent(value))
 }
 
 // Click clicks the element matching the CSS selector, without waiting for a
