@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -127,61 +127,41 @@ func (h *handler) mappingTemplate(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) uploadMappings(w http.ResponseWriter, r *http.Request) {
 	name, data, msg := uploadedFile(w, r)
-	if msg != "" {
-		h.renderMappings(w, r, http.StatusUnprocessableEntity, msg)
-		return
-	}
-	cs, err := h.Store.Connections(r.Context())
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	t, err := upload.Read(bytes.NewReader(data))
-	if err == nil {
-		uid := currentUser(r).ID
-		var u *store.Upload
-		u, err = h.Store.PreviewMappingUpload(r.Context(), store.Upload{Filename: name, CreatedBy: &uid}, t, store.ChannelLookup(cs), formID(r, "connection_id"))
-		if err == nil {
-			redirect(w, r, fmt.Sprintf("%s/upload/%d", mappingsPath, u.ID))
+	if msg == "" {
+		cs, err := h.Store.Connections(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		var done bool
+		msg, done = h.stageUpload(w, r, name, data, mappingsPath+"/upload", func(t *upload.Table, meta store.Upload) (*store.Upload, error) {
+			return h.Store.PreviewMappingUpload(r.Context(), meta, t, store.ChannelLookup(cs), formID(r, "connection_id"))
+		})
+		if done {
 			return
 		}
 	}
-	if m, ok := uploadMessage(err); ok {
-		h.renderMappings(w, r, http.StatusUnprocessableEntity, m)
-		return
-	}
-	h.serverError(w, r, err)
+	h.renderMappings(w, r, http.StatusUnprocessableEntity, msg)
 }
 
 func (h *handler) mappingUploadPreview(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.targetUpload(w, r, store.UploadMappings)
+	u, d, ok := h.uploadPreview(w, r, store.UploadMappings, func(ctx context.Context, id int64) ([]views.PreviewRow, error) {
+		staged, err := h.Store.StagedMappings(ctx, id, previewRowLimit)
+		if err != nil {
+			return nil, err
+		}
+		_, _, names, err := h.channelOptions(r)
+		rows := make([]views.PreviewRow, len(staged))
+		for i, s := range staged {
+			rows[i] = views.PreviewRow{Line: s.Line, Status: s.Status, Cells: []string{names[s.ConnectionID], s.ItemCode, s.OptionCode, s.SKU}}
+		}
+		return rows, err
+	})
 	if !ok {
 		return
 	}
-	errs, err := h.Store.UploadErrors(r.Context(), u.ID)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	staged, err := h.Store.StagedMappings(r.Context(), u.ID, previewRowLimit)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	_, _, names, err := h.channelOptions(r)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	d := views.PreviewData{
-		Admin: currentUser(r).IsAdmin(), Heading: "外部商品対応表アップロード", ID: u.ID,
-		Filename: u.Filename, Encoding: u.Encoding, Counts: u.Counts, Errors: errs, Columns: upload.MappingColumns,
-		ApplyURL: fmt.Sprintf("%s/upload/%d/apply", mappingsPath, u.ID), BackURL: mappingsPath + "#upload-mappings",
-		Applicable: u.Applicable(), Applied: u.AppliedAt != nil,
-	}
-	for _, s := range staged {
-		d.Rows = append(d.Rows, views.PreviewRow{Line: s.Line, Status: s.Status, Cells: []string{names[s.ConnectionID], s.ItemCode, s.OptionCode, s.SKU}})
-	}
+	d.Heading, d.Columns = "外部商品対応表アップロード", upload.MappingColumns
+	d.ApplyURL, d.BackURL = fmt.Sprintf("%s/upload/%d/apply", mappingsPath, u.ID), mappingsPath+"#upload-mappings"
 	h.page(w, r, http.StatusOK, "外部商品対応表アップロード（確認）", views.UploadPreview(d))
 }
 

@@ -1,11 +1,10 @@
 package handlers
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/domain/upload"
@@ -13,10 +12,6 @@ import (
 )
 
 const productUploadPath = "/products/upload"
-
-// previewRowLimit bounds the new/changed rows shown in a preview; counts and
-// invalid rows are always complete.
-const previewRowLimit = 200
 
 func (h *handler) productUploadPage(w http.ResponseWriter, r *http.Request) {
 	h.renderProductUpload(w, r, http.StatusOK, "", upload.RakutenMerchantSKU)
@@ -42,78 +37,36 @@ func (h *handler) productTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) uploadProducts(w http.ResponseWriter, r *http.Request) {
-	codeColumn := r.FormValue("code_column")
 	name, data, msg := uploadedFile(w, r)
+	codeColumn := r.FormValue("code_column")
 	if msg == "" {
-		codeColumn = r.FormValue("code_column")
-	}
-	if msg != "" {
-		h.renderProductUpload(w, r, http.StatusUnprocessableEntity, msg, codeColumn)
-		return
-	}
-	t, err := upload.Read(bytes.NewReader(data))
-	if err == nil {
-		uid := currentUser(r).ID
-		var u *store.Upload
-		u, err = h.Store.PreviewProductUpload(r.Context(), store.Upload{Filename: name, CreatedBy: &uid}, t, upload.Layout(r.FormValue("layout")), codeColumn)
-		if err == nil {
-			redirect(w, r, fmt.Sprintf("%s/%d", productUploadPath, u.ID))
+		var done bool
+		msg, done = h.stageUpload(w, r, name, data, productUploadPath, func(t *upload.Table, meta store.Upload) (*store.Upload, error) {
+			return h.Store.PreviewProductUpload(r.Context(), meta, t, upload.Layout(r.FormValue("layout")), codeColumn)
+		})
+		if done {
 			return
 		}
 	}
-	if m, ok := uploadMessage(err); ok {
-		h.renderProductUpload(w, r, http.StatusUnprocessableEntity, m, codeColumn)
-		return
-	}
-	h.serverError(w, r, err)
-}
-
-// targetUpload loads the staged upload of the {id} path segment.
-func (h *handler) targetUpload(w http.ResponseWriter, r *http.Request, kind string) (*store.Upload, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		h.notFound(w, r)
-		return nil, false
-	}
-	u, err := h.Store.GetUpload(r.Context(), id, kind)
-	if errors.Is(err, store.ErrNotFound) {
-		h.notFound(w, r)
-		return nil, false
-	}
-	if err != nil {
-		h.serverError(w, r, err)
-		return nil, false
-	}
-	return u, true
+	h.renderProductUpload(w, r, http.StatusUnprocessableEntity, msg, codeColumn)
 }
 
 func (h *handler) productUploadPreview(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.targetUpload(w, r, store.UploadProducts)
+	u, d, ok := h.uploadPreview(w, r, store.UploadProducts, func(ctx context.Context, id int64) ([]views.PreviewRow, error) {
+		staged, err := h.Store.StagedProducts(ctx, id, previewRowLimit)
+		rows := make([]views.PreviewRow, len(staged))
+		for i, s := range staged {
+			rows[i] = views.PreviewRow{Line: s.Line, Status: s.Status, Cells: []string{
+				s.SKU, s.Name, s.JAN, s.ProductTypeLabel(), views.OptInt(s.HandlingDays), views.OptInt(s.LowStockThreshold),
+			}}
+		}
+		return rows, err
+	})
 	if !ok {
 		return
 	}
-	errs, err := h.Store.UploadErrors(r.Context(), u.ID)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	staged, err := h.Store.StagedProducts(r.Context(), u.ID, previewRowLimit)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	d := views.PreviewData{
-		Admin: currentUser(r).IsAdmin(), Heading: "商品マスタアップロード", ID: u.ID,
-		Filename: u.Filename, Encoding: u.Encoding, Layout: upload.Layout(u.Layout).Label(), CodeColumn: u.CodeColumn,
-		Counts: u.Counts, Errors: errs, Columns: upload.OwnColumns,
-		ApplyURL: fmt.Sprintf("%s/%d/apply", productUploadPath, u.ID), BackURL: productUploadPath,
-		Applicable: u.Applicable(), Applied: u.AppliedAt != nil,
-	}
-	for _, s := range staged {
-		d.Rows = append(d.Rows, views.PreviewRow{Line: s.Line, Status: s.Status, Cells: []string{
-			s.SKU, s.Name, s.JAN, s.ProductTypeLabel(), views.OptInt(s.HandlingDays), views.OptInt(s.LowStockThreshold),
-		}})
-	}
+	d.Heading, d.Layout, d.CodeColumn, d.Columns = "商品マスタアップロード", upload.Layout(u.Layout).Label(), u.CodeColumn, upload.OwnColumns
+	d.ApplyURL, d.BackURL = fmt.Sprintf("%s/%d/apply", productUploadPath, u.ID), productUploadPath
 	h.page(w, r, http.StatusOK, "商品マスタアップロード（確認）", views.UploadPreview(d))
 }
 

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -179,20 +179,11 @@ func (h *handler) uploadStock(w http.ResponseWriter, r *http.Request) {
 		msg = "反映方法（上書き（棚卸）・加算（入庫）・減算（出庫））を選んでください。"
 	}
 	if msg == "" {
-		t, err := upload.Read(bytes.NewReader(data))
-		if err == nil {
-			uid := currentUser(r).ID
-			var u *store.Upload
-			u, err = h.Store.PreviewStockUpload(r.Context(), store.Upload{Filename: name, CreatedBy: &uid}, t, mode, d.Admin)
-			if err == nil {
-				redirect(w, r, fmt.Sprintf("%s/%d", stockUploadPath, u.ID))
-				return
-			}
-		}
-		if m, ok := uploadMessage(err); ok {
-			msg = m
-		} else {
-			h.serverError(w, r, err)
+		var done bool
+		msg, done = h.stageUpload(w, r, name, data, stockUploadPath, func(t *upload.Table, meta store.Upload) (*store.Upload, error) {
+			return h.Store.PreviewStockUpload(r.Context(), meta, t, mode, d.Admin)
+		})
+		if done {
 			return
 		}
 	}
@@ -201,33 +192,23 @@ func (h *handler) uploadStock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) stockUploadPreview(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.targetUpload(w, r, store.UploadStock)
+	u, d, ok := h.uploadPreview(w, r, store.UploadStock, func(ctx context.Context, id int64) ([]views.PreviewRow, error) {
+		staged, err := h.Store.StagedStock(ctx, id, previewRowLimit)
+		rows := make([]views.PreviewRow, len(staged))
+		for i, s := range staged {
+			rows[i] = views.PreviewRow{Line: s.Line, Status: upload.StatusChanged, Cells: []string{
+				s.SKU, strconv.Itoa(s.Quantity), views.OptInt(s.Safety), s.Reason,
+			}}
+		}
+		return rows, err
+	})
 	if !ok {
 		return
 	}
-	errs, err := h.Store.UploadErrors(r.Context(), u.ID)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	staged, err := h.Store.StagedStock(r.Context(), u.ID, previewRowLimit)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	d := views.PreviewData{
-		// Operators apply stock uploads too (PreviewData calls the right Admin).
-		Admin: true, Heading: "在庫アップロード", ID: u.ID,
-		Filename: u.Filename, Encoding: u.Encoding, Layout: upload.StockMode(u.StockMode).Label(),
-		Counts: u.Counts, Errors: errs, Columns: upload.StockColumns,
-		ApplyURL: fmt.Sprintf("%s/%d/apply", stockUploadPath, u.ID), BackURL: stockUploadPath,
-		Applicable: u.Applicable(), Applied: u.AppliedAt != nil,
-	}
-	for _, s := range staged {
-		d.Rows = append(d.Rows, views.PreviewRow{Line: s.Line, Status: upload.StatusChanged, Cells: []string{
-			s.SKU, strconv.Itoa(s.Quantity), views.OptInt(s.Safety), s.Reason,
-		}})
-	}
+	// Operators apply stock uploads too (PreviewData calls the right Admin).
+	d.Admin = true
+	d.Heading, d.Layout, d.Columns = "在庫アップロード", upload.StockMode(u.StockMode).Label(), upload.StockColumns
+	d.ApplyURL, d.BackURL = fmt.Sprintf("%s/%d/apply", stockUploadPath, u.ID), stockUploadPath
 	h.page(w, r, http.StatusOK, "在庫アップロード（確認）", views.UploadPreview(d))
 }
 
