@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/domain/store/testdb"
+	"github.com/renkei-oss/renkei/domain/upload"
 )
 
 func stockProducts(t testing.TB, db *sqlx.DB, skus ...string) {
@@ -207,7 +209,7 @@ func TestStockConstraintsHoldWithoutGo(t *testing.T) {
 }
 
 // TestParallelAllocationNeverOversells runs two allocators (as two
-// instances would), stock additions, removals and cancels at the same time
+// instances would), stock additions, removals, uploads and cancels at the same time
 // on one SKU, then checks that the ledger, the figures and the orders agree.
 func TestParallelAllocationNeverOversells(t *testing.T) {
 	db := testdb.New(t)
@@ -257,6 +259,23 @@ func TestParallelAllocationNeverOversells(t *testing.T) {
 			}
 			// Removing may be refused when the units are allocated; that is correct.
 			if err := st.AdjustStock(ctx, "SKU-A", -1, "破損", "operator"); err != nil && !store.IsStockError(err) {
+				return err
+			}
+		}
+		return nil
+	})
+	// 在庫アップロード (加算) of the same SKUs, staged then applied.
+	run(func() error {
+		for range 5 {
+			tab, err := upload.Read(strings.NewReader("商品コード,数量\nSKU-A,3\nSKU-B,1\n"))
+			if err != nil {
+				return err
+			}
+			u, err := st.PreviewStockUpload(ctx, store.Upload{Filename: "add.csv"}, tab, upload.StockAdd, false)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ApplyStockUpload(ctx, u.ID, "operator", false); err != nil {
 				return err
 			}
 		}

@@ -157,7 +157,12 @@ func (s *Store) ApplyStockUpload(ctx context.Context, id int64, actor string, ma
 		plans, _, errs := upload.PlanStock(rows, upload.StockMode(u.StockMode), cur, mayChangeSafety)
 		if len(errs) > 0 {
 			e := errs[0]
-			return &StockError{Msg: fmt.Sprintf("%d行目の%s: %s（在庫が確認後に変わりました。もう一度アップロードしてください）", e.Line, e.Column, e.Reason)}
+			msg := fmt.Sprintf("%d行目の%s: %s", e.Line, e.Column, e.Reason)
+			if e.Column != upload.StockColSafety {
+				// The preview had no errors, so the stock moved since.
+				msg += "（在庫が確認後に変わりました。もう一度アップロードしてください）"
+			}
+			return &StockError{Msg: msg + "。1行も反映していません。"}
 		}
 		var entries []domain.StockEntry
 		for _, p := range plans {
