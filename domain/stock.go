@@ -39,13 +39,14 @@ const (
 	StockAllocate  StockKind = "allocate"  // 引当
 	StockRelease   StockKind = "release"   // 引当解除
 	StockShip      StockKind = "ship"      // 出荷
+	StockUnship    StockKind = "unship"    // 出荷取消
 	StockAdjust    StockKind = "adjust"    // 手動調整
 	StockSafety    StockKind = "safety"    // 予備在庫数変更
 )
 
 var stockKindLabels = map[StockKind]string{
 	StockReceipt: "入庫", StockIssue: "出庫", StockStocktake: "棚卸調整", StockAllocate: "引当",
-	StockRelease: "引当解除", StockShip: "出荷", StockAdjust: "手動調整", StockSafety: "予備在庫数変更",
+	StockRelease: "引当解除", StockShip: "出荷", StockUnship: "出荷取消", StockAdjust: "手動調整", StockSafety: "予備在庫数変更",
 }
 
 // Label is the Japanese name shown in 在庫履歴.

@@ -76,6 +76,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ship-orders/{id}", h.shipOrderPage)
 	mux.HandleFunc("POST /ship-orders/{id}/parcels", h.addParcel)
 	mux.HandleFunc("POST /ship-orders/{id}/parcels/{pid}/delete", h.removeParcel)
+	h.shipmentRoutes(mux) // 出荷確定, 出荷取消, 問番アップロード, 出荷検品 (shipment*.go)
 
 	// ロボット > 変換ロボット, 処理ロボット (importmappings.go, rules.go); changes are admin-only.
 	mux.HandleFunc("GET /import-mappings", h.importMappingsPage)

@@ -142,6 +142,7 @@ func (h *handler) shipOrderPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.ParcelMessage = r.URL.Query().Get("parcel_msg")
+	d.ShipMessage, d.Admin = r.URL.Query().Get("ship_msg"), currentUser(r).IsAdmin()
 	if d.Events, err = h.Store.ShipOrderEvents(ctx, id); err != nil {
 		h.serverError(w, r, err)
 		return
@@ -194,6 +195,7 @@ func (h *handler) bulkShipOrders(w http.ResponseWriter, r *http.Request) {
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	var run func(ids []int64) (int, error)
 	var what, doing string
+	var refused []string // why 出荷確定 left orders as they were
 	switch r.PostFormValue("action") {
 	case "status":
 		s, ok := domain.ParseStatus(r.PostFormValue("status"))
@@ -222,6 +224,9 @@ func (h *handler) bulkShipOrders(w http.ResponseWriter, r *http.Request) {
 	case "deallocate":
 		run = func(ids []int64) (int, error) { return h.Store.Deallocate(ctx, ids, actor) }
 		what, doing = "引当を解除しました", "引当解除"
+	case "ship":
+		run = func(ids []int64) (int, error) { return h.bulkShip(ctx, ids, actor, &refused) }
+		what, doing = "出荷確定しました（出荷日は今日）", "出荷確定"
 	default:
 		done("一括操作を選んでください。")
 		return
@@ -283,5 +288,5 @@ func (h *handler) bulkShipOrders(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	done(fmt.Sprintf("%d件中%d件の%s。", len(ids), n, what))
+	done(fmt.Sprintf("%d件中%d件の%s。", len(ids), n, what) + refusedNote(refused))
 }
