@@ -10,9 +10,9 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// ensureChromium makes sure the browser tests can run: Debian's Chromium
-// and a Japanese font (without one, Japanese renders as boxes in
-// screenshots). As root it installs what is missing; otherwise it stops
+// ensureChromium makes sure the browser and PDF tests can run: Debian's
+// Chromium, a Japanese font (without one, Japanese renders as boxes in
+// screenshots), poppler and zbar. As root it installs what is missing; otherwise it stops
 // with the command to run.
 func ensureChromium() error {
 	missing := missingBrowserPackages()
@@ -20,7 +20,7 @@ func ensureChromium() error {
 		return nil
 	}
 	if os.Geteuid() != 0 {
-		return fmt.Errorf("the browser tests need %s: run `sudo apt-get install -y --no-install-recommends %s`, then `make test` again",
+		return fmt.Errorf("the browser and PDF tests need %s: run `sudo apt-get install -y --no-install-recommends %s`, then `make test` again",
 			strings.Join(missing, " and "), strings.Join(missing, " "))
 	}
 	fmt.Fprintf(os.Stderr, "devenv: installing %s with apt-get\n", strings.Join(missing, " "))
@@ -49,5 +49,5 @@ func missingBrowserPackages() []string {
 	if _, err := os.Stat("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"); err != nil {
 		missing = append(missing, "fonts-ipafont-gothic")
 	}
-	return missing
+	return append(missing, missingPaperTools()...)
 }

@@ -85,5 +85,5 @@ func (s *Store) NextOwnLabelNo(ctx context.Context) (string, error) {
 	if err := s.db.GetContext(ctx, &n, `SELECT nextval('own_label_seq')`); err != nil {
 		return "", fmt.Errorf("store: own label number: %w", err)
 	}
-	return fmt.Sprintf("RK%010d", n), nil
+	return domain.OwnLabelNo(n), nil
 }
