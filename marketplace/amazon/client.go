@@ -23,6 +23,8 @@ import (
 	"github.com/renkei-oss/renkei/marketplace"
 )
 
+var _ marketplace.Adapter = (*Client)(nil)
+
 // Marketplace is one of the Far East marketplaces Renkei serves.
 type Marketplace struct {
 	Country  string // "JP", "AU", "SG"
@@ -199,30 +201,6 @@ func (c *Client) call(ctx context.Context, op, method, path string, q url.Values
 	}
 }
 
-func (c *Client) accessToken(ctx context.Context) (string, error) {
-	return c.tokens.token(ctx, c.cfg.Credentials, c.exchange)
-}
-
-// exchange trades the refresh token for an access token at LWA.
-func (c *Client) exchange(ctx context.Context, form url.Values) (*TokenResponse, error) {
-	h := http.Header{}
-	h.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
-	h.Set("User-Agent", c.cfg.UserAgent)
-	resp, err := c.http.Do(ctx, marketplace.Request{
-		Operation: "lwaToken", Method: http.MethodPost, URL: c.cfg.AuthEndpoint + PathToken,
-		Header: h, Body: []byte(form.Encode()),
-	})
-	if err != nil {
-		return nil, err
-	}
-	var tr TokenResponse
-	if err := decode("lwaToken", resp.Body, &tr); err != nil || tr.AccessToken == "" || tr.ExpiresIn <= 0 {
-		return nil, &marketplace.Error{Kind: marketplace.Malformed, Marketplace: marketplace.Amazon, Operation: "lwaToken",
-			HTTPStatus: resp.Status, Message: "token response without access_token/expires_in", Err: err}
-	}
-	return &tr, nil
-}
-
 // rateHint reads x-amzn-RateLimit-Limit, Amazon's per-seller rate.
 func rateHint(h http.Header) (rate.Limit, bool) {
 	v := h.Get(HeaderRateLimit)
@@ -268,40 +246,6 @@ func classify(op string, status int, h http.Header, body []byte) *marketplace.Er
 		e.Kind = marketplace.Remote
 	default:
 		e.Kind = marketplace.InvalidRequest
-	}
-	if e.Code == "" {
-		e.Code = http.StatusText(status)
-	}
-	return e
-}
-
-// classifyLWA maps LWA's {"error","error_description"} answers.
-func classifyLWA(status int, body []byte) *marketplace.Error {
-	var te TokenError
-	_ = decode("lwaToken", body, &te)
-	e := &marketplace.Error{HTTPStatus: status, Code: te.Error, Message: te.ErrorDescription}
-	switch te.Error {
-	case "invalid_grant", "invalid_client", "unauthorized_client", "access_denied", "invalid_scope":
-		e.Kind = marketplace.AuthFailed
-		// A rotated-away client secret answers invalid_client "…has expired".
-		if strings.Contains(strings.ToLower(te.ErrorDescription), "expired") {
-			e.Kind = marketplace.CredentialExpired
-		}
-	case "invalid_request":
-		e.Kind = marketplace.InvalidRequest
-	case "server_error", "temporarily_unavailable":
-		e.Kind = marketplace.Remote
-	default:
-		switch {
-		case status == http.StatusTooManyRequests:
-			e.Kind = marketplace.Throttled
-		case status >= 500:
-			e.Kind = marketplace.Remote
-		case status == http.StatusUnauthorized || status == http.StatusForbidden:
-			e.Kind = marketplace.AuthFailed
-		default:
-			e.Kind = marketplace.InvalidRequest
-		}
 	}
 	if e.Code == "" {
 		e.Code = http.StatusText(status)

@@ -12,6 +12,10 @@ import (
 	"github.com/renkei-oss/renkei/marketplace"
 )
 
+var _ marketplace.OrderSearcher = (*Client)(nil)
+var _ marketplace.OrderFetcher = (*Client)(nil)
+var _ marketplace.StatusSnapshotter = (*Client)(nil)
+
 // jsonFramed is a cheap check that a body is a complete JSON object or
 // array: it catches truncated and HTML bodies at classification time, so the
 // API log shows them, without paying for a full validation pass (the parser
@@ -179,37 +183,4 @@ func (c *Client) OrderStatuses(ctx context.Context, numbers []string) ([]marketp
 		})
 	}
 	return out, err
-}
-
-// TestConnection implements marketplace.ConnectionTester with
-// getMarketplaceParticipations: cheap, needs no special role, and proves
-// the refresh token belongs to a seller in the configured marketplace.
-func (c *Client) TestConnection(ctx context.Context) (marketplace.ConnectionInfo, error) {
-	resp, err := c.call(ctx, "getMarketplaceParticipations", http.MethodGet, PathMarketplaceIDs, nil, nil, false)
-	if err != nil {
-		return marketplace.ConnectionInfo{}, err
-	}
-	var body struct {
-		Payload []struct {
-			Marketplace struct {
-				ID   string `json:"id"`
-				Name string `json:"name"`
-			} `json:"marketplace"`
-			Participation struct {
-				IsParticipating bool `json:"isParticipating"`
-			} `json:"participation"`
-			StoreName string `json:"storeName"`
-		} `json:"payload"`
-	}
-	if err := decode("getMarketplaceParticipations", resp.Body, &body); err != nil {
-		return marketplace.ConnectionInfo{}, malformed("getMarketplaceParticipations", err)
-	}
-	for _, p := range body.Payload {
-		if p.Marketplace.ID == c.mp.ID && p.Participation.IsParticipating {
-			return marketplace.ConnectionInfo{Detail: p.Marketplace.Name + "（" + p.Marketplace.ID + "）のストア「" + p.StoreName + "」に接続しました。"}, nil
-		}
-	}
-	return marketplace.ConnectionInfo{}, &marketplace.Error{Kind: marketplace.FunctionNotEnabled, Marketplace: marketplace.Amazon,
-		Operation: "getMarketplaceParticipations", Code: "NotParticipating",
-		Message: "この出品者は " + c.mp.Name + " に参加していません"}
 }

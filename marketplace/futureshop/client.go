@@ -8,11 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
 )
+
+var _ marketplace.Adapter = (*Client)(nil)
 
 // Config is one shop's connection.
 type Config struct {
@@ -46,16 +47,6 @@ type Client struct {
 	basic string
 	key   string // pacing and token cache key
 }
-
-var _ interface {
-	marketplace.Adapter
-	marketplace.ConnectionTester
-	marketplace.OrderSearcher
-	marketplace.OrderFetcher
-	marketplace.StockPusher
-	marketplace.ShipmentPusher
-	marketplace.ProductFetcher
-} = (*Client)(nil)
 
 // New builds a client; it refuses a missing credential or API domain
 // before any call is made.
@@ -98,81 +89,6 @@ func New(cfg Config) (*Client, error) {
 
 // Marketplace implements marketplace.Adapter.
 func (c *Client) Marketplace() string { return marketplace.Futureshop }
-
-// tokenEarly replaces a cached token a minute before it expires, so no
-// call starts with a token that dies in flight [V3: clients refresh ~60 s early].
-const tokenEarly = 60 * time.Second
-
-// tokens caches access tokens per credential across clients: import runs
-// and 接続テスト build a client each, and futureshop should not be asked
-// for a token on every run.
-var tokens = struct {
-	mu sync.Mutex
-	m  map[string]*tokenEntry
-}{m: map[string]*tokenEntry{}}
-
-type tokenEntry struct {
-	mu      sync.Mutex // held during a token request, so callers share one
-	token   string
-	expires time.Time
-}
-
-func (c *Client) entry() *tokenEntry {
-	tokens.mu.Lock()
-	defer tokens.mu.Unlock()
-	e := tokens.m[c.key]
-	if e == nil {
-		e = &tokenEntry{}
-		tokens.m[c.key] = e
-	}
-	return e
-}
-
-// token returns a valid access token, asking /oauth/token when none is
-// cached or it is about to expire.
-func (c *Client) token(ctx context.Context) (string, error) {
-	e := c.entry()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.token != "" && c.cfg.Now().Before(e.expires.Add(-tokenEarly)) {
-		return e.token, nil
-	}
-	issued := c.cfg.Now()
-	resp, err := c.http.Do(ctx, marketplace.Request{
-		Operation: OpToken,
-		Method:    http.MethodPost,
-		URL:       c.cfg.BaseURL + PathToken,
-		Header: http.Header{
-			"Authorization": {c.basic},
-			HeaderShopKey:   {c.cfg.ShopKey},
-			"Content-Type":  {ContentTypeForm},
-			"Accept":        {ContentTypeJSON},
-		},
-		Body:    []byte(url.Values{"grant_type": {GrantType}}.Encode()),
-		PaceKey: c.key,
-		Pace:    pace,
-	})
-	if err != nil {
-		return "", err
-	}
-	tr, err := ParseToken(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	e.token = tr.AccessToken
-	e.expires = issued.Add(time.Duration(tr.ExpiresIn) * time.Second)
-	return e.token, nil
-}
-
-// forget drops a token the API refused.
-func (c *Client) forget(token string) {
-	e := c.entry()
-	e.mu.Lock()
-	if e.token == token {
-		e.token = ""
-	}
-	e.mu.Unlock()
-}
 
 // get performs an authenticated GET of rawURL.
 func (c *Client) get(ctx context.Context, op, rawURL string) (*marketplace.Response, error) {
@@ -261,79 +177,6 @@ func malformed(op string, err error) *marketplace.Error {
 	return &marketplace.Error{Kind: marketplace.Malformed, Marketplace: marketplace.Futureshop, Operation: op, Err: err}
 }
 
-// TestConnection gets a token and searches the last hour's orders: the
-// cheapest authenticated call that also proves 受注検索 is applied for.
-func (c *Client) TestConnection(ctx context.Context) (marketplace.ConnectionInfo, error) {
-	now := c.cfg.Now()
-	q := searchQuery(marketplace.Window{From: now.Add(-time.Hour), To: now}, nil)
-	resp, err := c.get(ctx, OpOrderSearch, c.cfg.BaseURL+PathOrderSearch+"?"+q.Encode())
-	if err != nil {
-		return marketplace.ConnectionInfo{}, err
-	}
-	page, err := ParseSearch(resp.Body)
-	if err != nil {
-		return marketplace.ConnectionInfo{}, err
-	}
-	detail := "トークン取得・受注検索APIとも正常です（直近1時間の受注 " + itoa(len(page.Orders))
-	if page.NextURL != "" {
-		detail += "件以上）"
-	} else {
-		detail += "件）"
-	}
-	return marketplace.ConnectionInfo{Detail: detail}, nil
-}
-
-// searchQuery is the 受注検索 filter for w. Both ends are inclusive to the
-// second [I], so the half-open window ends one second early.
-func searchQuery(w marketplace.Window, statuses []string) url.Values {
-	q := url.Values{
-		QueryOrderDateStart: {w.From.In(marketplace.JST).Format(DatetimeLayout)},
-		QueryOrderDateEnd:   {w.To.Add(-time.Second).In(marketplace.JST).Format(DatetimeLayout)},
-	}
-	if len(statuses) > 0 {
-		q.Set(QueryShippingStatus, strings.Join(statuses, ","))
-	}
-	return q
-}
-
-// SearchOrders implements marketplace.OrderSearcher. Statuses are
-// shippingStatus values (notShipped, shipped); empty means both.
-func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, each func(marketplace.OrderBatch) error) error {
-	if q.DateKind != marketplace.ByOrderDate {
-		return &marketplace.Error{Kind: marketplace.InvalidRequest, Marketplace: marketplace.Futureshop, Operation: OpOrderSearch,
-			Message: "受注検索APIは注文日時でのみ検索できます"}
-	}
-	for _, w := range marketplace.SplitWindows(q.Window.From, q.Window.To, c.cfg.MaxWindow) {
-		next := c.cfg.BaseURL + PathOrderSearch + "?" + searchQuery(w, q.Statuses).Encode()
-		for next != "" {
-			resp, err := c.get(ctx, OpOrderSearch, next)
-			if err != nil {
-				return err
-			}
-			page, err := ParseSearch(resp.Body)
-			if err != nil {
-				return err
-			}
-			if next, err = c.checkNext(page.NextURL); err != nil {
-				return err
-			}
-			orders := make([]marketplace.Order, 0, len(page.Orders))
-			for _, o := range page.Orders {
-				// The search ends to the second; drop what lies outside the
-				// half-open window should the API round differently.
-				if o.OrderedAt.Before(w.From) || !o.OrderedAt.Before(w.To) {
-					continue
-				}
-				orders = append(orders, o)
-			}
-			if err := each(marketplace.OrderBatch{Window: w, Orders: orders, WindowDone: next == ""}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // checkNext accepts a nextUrl only on our API domain and the same path: the
 // bearer token and shop key must never go anywhere else.
 func (c *Client) checkNext(next string) (string, error) {
@@ -354,20 +197,40 @@ func (c *Client) checkNextOn(next, path, op string) (string, error) {
 	return next, nil
 }
 
-// FetchOrders implements marketplace.OrderFetcher with 受注詳細, one call
-// per order (the API has no batch form).
-func (c *Client) FetchOrders(ctx context.Context, numbers []string) ([]marketplace.Order, error) {
-	out := make([]marketplace.Order, 0, len(numbers))
-	for _, no := range numbers {
-		resp, err := c.get(ctx, OpOrderDetail, c.cfg.BaseURL+PathOrderDetail+url.PathEscape(no))
-		if err != nil {
-			return out, err
+// parseResults reads {"status","results":[…]}: a row is accepted when its
+// status is success and it has no errors [V3]. Rows are matched by their
+// key (orderNo/productNo), falling back to position.
+func parseResults(op string, b []byte, keys []string, offset int) ([]marketplace.ItemResult, error) {
+	var r ResultResponse
+	if err := strictObject(b, &r); err != nil || r.Status == "" {
+		return nil, malformed(op, err)
+	}
+	byKey := map[string]ItemResult{}
+	for _, x := range r.Results {
+		byKey[x.OrderNo+x.ProductNo] = x
+	}
+	out := make([]marketplace.ItemResult, len(keys))
+	for i, k := range keys {
+		x, ok := byKey[k]
+		if !ok && i < len(r.Results) {
+			x, ok = r.Results[i], true
 		}
-		o, err := ParseOrder(resp.Body)
-		if err != nil {
-			return out, err
+		res := marketplace.ItemResult{Key: k, Index: offset + i}
+		switch {
+		case !ok:
+			// No verdict for the row: only a whole-request success says it passed.
+			res.OK = r.Status == ResultSuccess
+		default:
+			res.OK = x.Status == ResultSuccess && len(x.Errors) == 0
+			if len(x.Errors) > 0 {
+				res.Code, res.Message = x.Errors[0].Code, x.Errors[0].Message
+			}
 		}
-		out = append(out, o)
+		out[i] = res
 	}
 	return out, nil
+}
+
+func invalid(op, field, msg string) *marketplace.Error {
+	return &marketplace.Error{Kind: marketplace.InvalidRequest, Marketplace: marketplace.Futureshop, Operation: op, Field: field, Message: msg}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -373,35 +372,4 @@ func TimeSlotName(term int) string {
 		return fmt.Sprintf("%d-%d時", term/100, term%100)
 	}
 	return strconv.Itoa(term)
-}
-
-func toProduct(it Item, raw []byte) marketplace.Product {
-	p := marketplace.Product{ItemCode: it.ManageNumber, ItemNumber: it.ItemNumber, Name: it.Title, RawPayload: raw}
-	p.CreatedAt, _ = ParseTime(it.Created)
-	p.UpdatedAt, _ = ParseTime(it.Updated)
-	ids := make([]string, 0, len(it.Variants))
-	for id := range it.Variants {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		v := it.Variants[id]
-		pv := marketplace.ProductVariant{OptionCode: id, SKU: v.MerchantDefinedSkuID}
-		if v.ArticleNumber != nil {
-			pv.JAN = v.ArticleNumber.Value
-		}
-		pv.Price, _ = strconv.ParseInt(v.StandardPrice, 10, 64)
-		keys := make([]string, 0, len(v.SelectorValues))
-		for k := range v.SelectorValues {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var opts []string
-		for _, k := range keys {
-			opts = append(opts, k+":"+v.SelectorValues[k])
-		}
-		pv.Options = strings.Join(opts, " ")
-		p.Variants = append(p.Variants, pv)
-	}
-	return p
 }

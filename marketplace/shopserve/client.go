@@ -2,15 +2,15 @@ package shopserve
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
 )
+
+var _ marketplace.Adapter = (*Client)(nil)
 
 // Config is one shop's connection.
 type Config struct {
@@ -45,13 +45,6 @@ type Client struct {
 	auth string
 	key  string
 }
-
-var _ interface {
-	marketplace.Adapter
-	marketplace.ConnectionTester
-	marketplace.OrderSearcher
-	marketplace.OrderConfirmer
-} = (*Client)(nil)
 
 // New builds a client.
 func New(cfg Config) *Client {
@@ -88,11 +81,6 @@ func New(cfg Config) *Client {
 	return c
 }
 
-// AuthHeader is HTTP Basic with the store ID and the manager key [V3].
-func AuthHeader(storeID, managerKey string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(storeID+":"+managerKey))
-}
-
 func (c *Client) Marketplace() string { return marketplace.Shopserve }
 
 func (c *Client) post(ctx context.Context, op, path string, body any, nonIdempotent bool) (*marketplace.Response, error) {
@@ -110,121 +98,4 @@ func (c *Client) post(ctx context.Context, op, path string, body any, nonIdempot
 		Pace:          pace,
 		NonIdempotent: nonIdempotent,
 	})
-}
-
-// TestConnection asks for one item: cheap, authenticated, and on a
-// verified endpoint [V3].
-func (c *Client) TestConnection(ctx context.Context) (marketplace.ConnectionInfo, error) {
-	var req ItemsSearchRequest
-	req.Size = 1
-	req.Sort.Order = "Asc"
-	resp, err := c.post(ctx, OpItemsSearch, PathItemsSearch, req, false)
-	if err != nil {
-		return marketplace.ConnectionInfo{}, err
-	}
-	var r ItemsSearchResponse
-	if err := json.Unmarshal(resp.Body, &r); err != nil || r.TotalCount == nil {
-		return marketplace.ConnectionInfo{}, malformed(OpItemsSearch, err)
-	}
-	// The manager key has no expiry [V3], so there is no date to report.
-	return marketplace.ConnectionInfo{Detail: fmt.Sprintf("店舗ID %s で認証されました（商品%d件）", c.cfg.StoreID, *r.TotalCount)}, nil
-}
-
-// RetrievePage runs one V2-M-0024 call for the inclusive seconds [since, until].
-func (c *Client) RetrievePage(ctx context.Context, req RetrieveRequest) (Page, error) {
-	resp, err := c.post(ctx, OpOrderRetrieve, PathOrderRetrieve, req, false)
-	if err != nil {
-		return Page{}, err
-	}
-	return ParseRetrieve(resp.Body)
-}
-
-// SearchOrders pages through every window of q, one week at most each
-// (the seed's limit), from/size at a time. q.Statuses are order_status
-// values (empty: all).
-func (c *Client) SearchOrders(ctx context.Context, q marketplace.OrderQuery, each func(marketplace.OrderBatch) error) error {
-	oldest := c.cfg.Now().Add(-MaxAgeDays * 24 * time.Hour)
-	if q.Window.From.Before(oldest) {
-		return &marketplace.Error{Kind: marketplace.InvalidRequest, Marketplace: marketplace.Shopserve, Operation: OpOrderRetrieve,
-			Field: "since", Message: "範囲指定取得は2年前までです"}
-	}
-	dateType := DateTypeOrdered
-	if q.DateKind == marketplace.ByUpdate {
-		dateType = DateTypeUpdated
-	}
-	size := c.cfg.PageSize
-	if q.PageSize > 0 && q.PageSize < size {
-		size = q.PageSize
-	}
-	for _, w := range marketplace.SplitWindows(q.Window.From, q.Window.To, c.cfg.MaxWindow) {
-		if err := c.searchWindow(ctx, w, dateType, q.Statuses, size, each); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (c *Client) searchWindow(ctx context.Context, w marketplace.Window, dateType string, statuses []string, size int, each func(marketplace.OrderBatch) error) error {
-	req := RetrieveRequest{
-		Since: FormatTime(w.From),
-		// Both ends are taken as inclusive seconds [I]; our windows are
-		// half-open, so the last second is one before To.
-		Until:       FormatTime(w.To.Add(-time.Second)),
-		DateType:    dateType,
-		OrderStatus: statuses,
-		Size:        size,
-	}
-	total, restarts := -1, 0
-	for {
-		page, err := c.RetrievePage(ctx, req)
-		if err != nil {
-			return err
-		}
-		// Offsets move when orders leave the filtered set mid-search (an
-		// order confirmed in the admin): had the count changed, a later
-		// page may have skipped one. Read the window again from the start;
-		// the importer merges what it sees twice.
-		if total >= 0 && page.Total != total && restarts < maxRestarts {
-			restarts++
-			total, req.From = -1, 0
-			continue
-		}
-		total = page.Total
-		req.From += len(page.Orders)
-		last := len(page.Orders) == 0 || req.From >= page.Total
-		if err := each(marketplace.OrderBatch{Window: w, Orders: page.Orders, WindowDone: last}); err != nil {
-			return err
-		}
-		if last {
-			return nil
-		}
-	}
-}
-
-// maxRestarts bounds how often a window whose hit count moves is read again.
-const maxRestarts = 3
-
-// ConfirmOrders moves 未確認 orders to 確認済 with V2-M-0012, one call per
-// serial_code (the API updates one order at a time [V3]).
-func (c *Client) ConfirmOrders(ctx context.Context, serials []string) ([]marketplace.ItemResult, error) {
-	out := make([]marketplace.ItemResult, 0, len(serials))
-	for i, sc := range serials {
-		path := strings.Replace(PathStatusUpdate, "{serial_code}", sc, 1)
-		resp, err := c.post(ctx, OpStatusUpdate, path, StatusUpdateRequest{OrderStatus: OrderConfirmed}, false)
-		if err != nil {
-			// A refusal of this one order (cancelled, unknown) is its
-			// result; anything else stops the batch.
-			if e, ok := err.(*marketplace.Error); ok && e.Kind == marketplace.InvalidRequest {
-				out = append(out, marketplace.ItemResult{Key: sc, Index: i, Code: e.Code, Message: e.OperatorMessage()})
-				continue
-			}
-			return out, err
-		}
-		var r StatusUpdateResponse
-		if err := json.Unmarshal(resp.Body, &r); err != nil || r.SerialCode == "" {
-			return out, malformed(OpStatusUpdate, err)
-		}
-		out = append(out, marketplace.ItemResult{Key: sc, Index: i, OK: r.OrderStatus == OrderConfirmed})
-	}
-	return out, nil
 }

@@ -14,6 +14,9 @@ import (
 	"github.com/renkei-oss/renkei/marketplace"
 )
 
+var _ marketplace.StockPusher = (*Client)(nil)
+var _ marketplace.FeedResultFetcher = (*Client)(nil)
+
 // ListingsProductType is the productType sent with offer-only patches.
 // Amazon's examples use PRODUCT for them; the exact type per listing is
 // not verified (amazon.md §5 [I]).

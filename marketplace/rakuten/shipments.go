@@ -3,14 +3,14 @@ package rakuten
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
 )
+
+var _ marketplace.ShipmentPusher = (*Client)(nil)
+var _ marketplace.ShipmentResultPoller = (*Client)(nil)
 
 // PushShipments sends shipment results with updateOrderShippingAsync, 100
 // orders a request, and returns the request ids to poll. Shipments without
@@ -171,78 +171,4 @@ func (c *Client) ShipmentPushResult(ctx context.Context, requestID string) (mark
 	}
 	out.Done = len(r.ResultShippingModelList) > 0
 	return out, nil
-}
-
-// PushStock sends absolute quantities with inventories bulk-upsert, 400
-// rows a call. RMS answers 204 even for unknown SKUs, so success does not
-// prove the SKU exists. ABSOLUTE upserts are idempotent and may be retried.
-func (c *Client) PushStock(ctx context.Context, updates []marketplace.StockUpdate) (marketplace.PushReceipt, error) {
-	var receipt marketplace.PushReceipt
-	rows := make([]InventoryRow, 0, len(updates))
-	for i, u := range updates {
-		if u.ItemCode == "" || u.OptionCode == "" {
-			return receipt, &marketplace.Error{Kind: marketplace.InvalidRequest, Marketplace: marketplace.Rakuten, Operation: FunctionInventoryUpsert,
-				Field: fmt.Sprintf("inventories[%d].manageNumber", i), Message: "manageNumber and variantId are required"}
-		}
-		q := min(max(u.Quantity, 0), 99999)
-		if u.Unlimited {
-			q = 99999 // RMS has no "unlimited" in the inventory API: the maximum stands in
-		}
-		rows = append(rows, InventoryRow{ManageNumber: u.ItemCode, VariantID: u.OptionCode, Mode: "ABSOLUTE", Quantity: q})
-	}
-	for bi, batch := range marketplace.Batches(rows, InventoryUpsertBatch) {
-		if _, err := c.do(ctx, FunctionInventoryUpsert, http.MethodPost, PathInventoryBulkUpsert, InventoryUpsertRequest{Inventories: batch}, paceInventory, "inventory", false); err != nil {
-			return receipt, err
-		}
-		for i, r := range batch {
-			receipt.Results = append(receipt.Results, marketplace.ItemResult{Key: r.ManageNumber + "/" + r.VariantID, Index: bi*InventoryUpsertBatch + i, OK: true})
-		}
-	}
-	return receipt, nil
-}
-
-// FetchProducts pages through Item API 2.0 items.search by update date
-// (商品マスタ最終取得期間) from a start position (商品マスタ取得開始位置).
-func (c *Client) FetchProducts(ctx context.Context, q marketplace.ProductQuery) (marketplace.ProductPage, error) {
-	hits := q.Limit
-	if hits <= 0 || hits > ItemsSearchMaxHits {
-		hits = ItemsSearchMaxHits
-	}
-	v := url.Values{"hits": {strconv.Itoa(hits)}, "offset": {strconv.Itoa(max(q.Offset, 0))}, "sortKey": {"updated"}, "sortOrder": {"asc"}}
-	if !q.UpdatedFrom.IsZero() {
-		v.Set("updatedFrom", q.UpdatedFrom.In(marketplace.JST).Format(time.RFC3339))
-	}
-	resp, err := c.do(ctx, FunctionItemsSearch, http.MethodGet, PathItemsSearch+"?"+v.Encode(), nil, paceOther, "item", false)
-	if err != nil {
-		return marketplace.ProductPage{}, err
-	}
-	return ParseItemsSearch(resp.Body, max(q.Offset, 0))
-}
-
-// ParseItemsSearch decodes an items.search page.
-func ParseItemsSearch(body []byte, offset int) (marketplace.ProductPage, error) {
-	var env struct {
-		NumFound       int    `json:"numFound"`
-		NextCursorMark string `json:"nextCursorMark"`
-		Results        []struct {
-			Item json.RawMessage `json:"item"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		return marketplace.ProductPage{}, malformed(FunctionItemsSearch, err)
-	}
-	page := marketplace.ProductPage{Total: env.NumFound, NextCursor: env.NextCursorMark}
-	for _, r := range env.Results {
-		if len(r.Item) == 0 || string(r.Item) == "null" {
-			continue
-		}
-		var it Item
-		if err := json.Unmarshal(r.Item, &it); err != nil {
-			return marketplace.ProductPage{}, malformed(FunctionItemsSearch, err)
-		}
-		page.Products = append(page.Products, toProduct(it, r.Item))
-	}
-	page.NextOffset = offset + len(env.Results)
-	page.Done = len(env.Results) == 0 || page.NextOffset >= env.NumFound
-	return page, nil
 }

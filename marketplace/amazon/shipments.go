@@ -11,6 +11,8 @@ import (
 	"github.com/renkei-oss/renkei/marketplace"
 )
 
+var _ marketplace.ShipmentPusher = (*Client)(nil)
+
 // CarrierOther is the carrier code for carriers outside Amazon's list;
 // carrierName is then required (mandatory for JP since 2022-08-31).
 const CarrierOther = "Other"
