@@ -16,6 +16,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"sync"
@@ -239,23 +241,25 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// token is LWA: POST /auth/o2/token with a form body.
+// token is LWA: POST /auth/o2/token. Real LWA takes the grant as a form or
+// as a JSON object (Amazon's JS SDK sends JSON), so both are read.
 func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
 	s.tokenCalls.Add(1)
-	if err := r.ParseForm(); err != nil {
+	g, ok := readGrant(r)
+	if !ok {
 		lwaErr(w, http.StatusBadRequest, "invalid_request", "The request is missing a required parameter or is otherwise malformed.")
 		return
 	}
 	switch {
-	case r.PostForm.Get("grant_type") != "refresh_token":
+	case g.GrantType != "refresh_token":
 		lwaErr(w, http.StatusBadRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.")
 		return
-	case r.PostForm.Get("client_id") != DemoClientID || r.PostForm.Get("client_secret") != DemoClientSecret:
+	case g.ClientID != DemoClientID || g.ClientSecret != DemoClientSecret:
 		lwaErr(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 		return
 	}
 	s.mu.Lock()
-	sl := s.byToken[r.PostForm.Get("refresh_token")]
+	sl := s.byToken[g.RefreshToken]
 	s.mu.Unlock()
 	if sl == nil {
 		lwaErr(w, http.StatusBadRequest, "invalid_grant", "The request has an invalid grant parameter : refresh_token")
@@ -270,7 +274,31 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
 	s.access[tok] = accessToken{seller: sl, expires: s.clock.Now().Add(TokenLifetime)}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, amazon.TokenResponse{AccessToken: tok, TokenType: "bearer",
-		ExpiresIn: int(TokenLifetime / time.Second), RefreshToken: r.PostForm.Get("refresh_token")})
+		ExpiresIn: int(TokenLifetime / time.Second), RefreshToken: g.RefreshToken})
+}
+
+// grant is an LWA token request, under the same names in a form and in JSON.
+type grant struct {
+	GrantType    string `json:"grant_type"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	RefreshToken string `json:"refresh_token"`
+}
+
+// readGrant reads the grant from a JSON body when the request says it is
+// JSON, from the form otherwise; false when the body cannot be read.
+func readGrant(r *http.Request) (grant, bool) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		var g grant
+		err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&g)
+		return g, err == nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return grant{}, false
+	}
+	f := r.PostForm
+	return grant{GrantType: f.Get("grant_type"), ClientID: f.Get("client_id"),
+		ClientSecret: f.Get("client_secret"), RefreshToken: f.Get("refresh_token")}, true
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, sl *seller) (status int, body any)

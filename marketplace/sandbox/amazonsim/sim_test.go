@@ -156,6 +156,62 @@ func TestAuthenticationChecks(t *testing.T) {
 	}
 }
 
+// TestTokenAcceptsFormAndJSON: real LWA reads the grant from a form and
+// from a JSON object (Amazon's JS SDK sends JSON), so the sandbox does too,
+// and refuses the same mistakes in both.
+func TestTokenAcceptsFormAndJSON(t *testing.T) {
+	f := newFixture(t, 1000)
+	grant := func(refresh, grantType string) map[string]string {
+		return map[string]string{"grant_type": grantType, "client_id": amazonsim.DemoClientID,
+			"client_secret": amazonsim.DemoClientSecret, "refresh_token": refresh}
+	}
+	form := func(g map[string]string) (string, string) {
+		v := url.Values{}
+		for k, x := range g {
+			v.Set(k, x)
+		}
+		return v.Encode(), "application/x-www-form-urlencoded;charset=UTF-8"
+	}
+	asJSON := func(g map[string]string) (string, string) {
+		b, _ := json.Marshal(g)
+		return string(b), "application/json; charset=utf-8"
+	}
+	for _, enc := range []struct {
+		name string
+		body func(map[string]string) (string, string)
+	}{{"form", form}, {"json", asJSON}} {
+		for _, tc := range []struct {
+			name      string
+			grant     map[string]string
+			status    int
+			errorCode string
+		}{
+			{"valid", grant(amazonsim.DemoRefreshToken, "refresh_token"), 200, ""},
+			{"wrong grant type", grant(amazonsim.DemoRefreshToken, "password"), 400, "unsupported_grant_type"},
+			{"unknown refresh token", grant("Atzr|nope", "refresh_token"), 400, "invalid_grant"},
+		} {
+			t.Run(enc.name+"/"+tc.name, func(t *testing.T) {
+				body, ctype := enc.body(tc.grant)
+				res, got := f.do(http.MethodPost, f.base+amazon.PathToken, "", body, ctype)
+				if res.StatusCode != tc.status {
+					t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, got)
+				}
+				if tc.errorCode != "" && !strings.Contains(string(got), `"error":"`+tc.errorCode+`"`) {
+					t.Fatalf("body %s, want error %s", got, tc.errorCode)
+				}
+				var tr amazon.TokenResponse
+				if tc.status == 200 && (json.Unmarshal(got, &tr) != nil || !strings.HasPrefix(tr.AccessToken, "Atza|")) {
+					t.Fatalf("no access token in %s", got)
+				}
+			})
+		}
+	}
+	res, got := f.do(http.MethodPost, f.base+amazon.PathToken, "", `{"grant_type":`, "application/json")
+	if res.StatusCode != 400 || !strings.Contains(string(got), "invalid_request") {
+		t.Fatalf("broken JSON: %d %s", res.StatusCode, got)
+	}
+}
+
 func TestRateLimitAnswers429WithoutRateHeader(t *testing.T) {
 	f := newFixture(t, 1) // published limits: searchOrders burst 20
 	var last *http.Response
