@@ -348,11 +348,11 @@ func toParty(p PersonModel) marketplace.Party {
 		PostalCode:     p.ZipCode1 + p.ZipCode2,
 		Prefecture:     p.Prefecture,
 		City:           p.City,
-		Address1:       p.City,
-		Address2:       p.SubAddress,
-		Phone:          phone,
-		Email:          p.EmailAddress,
-		Country:        "JP",
+		Address1:       p.SubAddress, // the rest after the city: 町名・番地・建物
+
+		Phone:   phone,
+		Email:   p.EmailAddress,
+		Country: "JP",
 	}
 }
 

@@ -71,3 +71,28 @@ func FuzzParseGetOrderAgreesWithTwoPass(f *testing.F) {
 		}
 	})
 }
+
+// TestToPartyAddress: Rakuten gives prefecture, city and the rest of the
+// address (subAddress) apart; each lands once, so a label printed from
+// City + Address1 does not repeat the city.
+func TestToPartyAddress(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		in                   PersonModel
+		city, addr1, address string
+	}{
+		{"street and building", PersonModel{Prefecture: "愛知県", City: "名古屋市中区", SubAddress: "栄3-1-1 栄ビル 301"},
+			"名古屋市中区", "栄3-1-1 栄ビル 301", "名古屋市中区栄3-1-1 栄ビル 301"},
+		{"no subAddress", PersonModel{Prefecture: "東京都", City: "千代田区"}, "千代田区", "", "千代田区"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := toParty(tc.in)
+			if p.City != tc.city || p.Address1 != tc.addr1 || p.Address2 != "" {
+				t.Fatalf("City %q Address1 %q Address2 %q, want %q %q \"\"", p.City, p.Address1, p.Address2, tc.city, tc.addr1)
+			}
+			if got := p.City + p.Address1; got != tc.address {
+				t.Fatalf("address %q, want %q", got, tc.address)
+			}
+		})
+	}
+}
