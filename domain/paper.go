@@ -182,3 +182,7 @@ func apiIn(list []ApiStatus, s ApiStatus) bool {
 	}
 	return false
 }
+
+// OwnLabelAssignable reports whether an order at s may be given an own
+// label number: a 問番 is only added to orders still to be shipped.
+func OwnLabelAssignable(s Status) bool { return s == StatusReady || s == StatusAllocated }

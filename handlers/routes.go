@@ -68,6 +68,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	// 出荷指示取込 and 出荷リスト (shiporders*.go)
 	mux.HandleFunc("GET /ship-orders", h.shipOrdersPage)
 	mux.HandleFunc("POST /ship-orders/bulk", h.bulkShipOrders)
+	mux.HandleFunc("POST /ship-orders/paper", h.printPaper)
 	mux.HandleFunc("GET /ship-orders/import", h.importPage)
 	mux.HandleFunc("POST /ship-orders/import", h.startImport)
 	mux.HandleFunc("POST /ship-orders/import/reevaluate", h.reevaluateImport)

@@ -2,26 +2,30 @@ package paper
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/renkei-oss/renkei/domain"
+	"github.com/renkei-oss/renkei/views/paper/papertest"
 )
 
 var printedAt = time.Date(2026, 12, 7, 10, 0, 0, 0, tokyo)
 
 func slips(t *testing.T, ss ...domain.PackingSlip) string {
 	t.Helper()
-	return writePDF(t, func(b *bytes.Buffer) error {
-		p := NewPackingSlips(printedAt)
-		for _, s := range ss {
-			if err := p.Add(s); err != nil {
-				return err
-			}
+	p := NewPackingSlips(printedAt)
+	for _, s := range ss {
+		if err := p.Add(s); err != nil {
+			t.Fatal(err)
 		}
-		return p.Write(b)
-	})
+	}
+	var b bytes.Buffer
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return papertest.Save(t, b.Bytes())
 }
 
 // Each page's barcode scans back to that page's order number.
@@ -34,11 +38,11 @@ func TestPackingSlipBarcodeScansToOrderNumber(t *testing.T) {
 		ss = append(ss, s)
 	}
 	pdf := slips(t, ss...)
-	if n := pageCount(t, pdf); n != len(numbers) {
+	if n := papertest.Pages(t, pdf); n != len(numbers) {
 		t.Fatalf("%d pages, want one per order (%d)", n, len(numbers))
 	}
 	for i, no := range numbers {
-		got := pageBarcodes(t, pdf, i+1)
+		got := papertest.Barcodes(t, pdf, i+1)
 		if len(got) != 1 || got[0] != no {
 			t.Errorf("page %d barcodes %q, want [%s]", i+1, got, no)
 		}
@@ -51,7 +55,7 @@ func TestPackingSlipText(t *testing.T) {
 	s := sampleSlip(2)
 	s.Order.Lines[0].Name = "有機緑茶 ティーバッグ 20包"
 	pdf := slips(t, s)
-	text := pageText(t, pdf, 1)
+	text := papertest.Text(t, pdf, 1)
 	addr := "東京都渋谷区神宮前1-2-3 メゾン原宿201"
 	if n := strings.Count(text, addr); n != 1 {
 		t.Errorf("recipient address %q found %d times in:\n%s", addr, n, text)
@@ -74,7 +78,7 @@ func TestPackingSlipText(t *testing.T) {
 func TestPackingSlipBuyerSameAsRecipient(t *testing.T) {
 	s := sampleSlip(3)
 	s.Order.Buyer = s.Order.Recipient
-	text := pageText(t, slips(t, s), 1)
+	text := papertest.Text(t, slips(t, s), 1)
 	if n := strings.Count(text, "神宮前1-2-4"); n != 1 {
 		t.Errorf("address printed %d times:\n%s", n, text)
 	}
@@ -87,13 +91,13 @@ func TestPackingSlipBuyerSameAsRecipient(t *testing.T) {
 func TestPackingSlipLongOrderContinues(t *testing.T) {
 	s := sampleSlip(4)
 	for i := range 40 {
-		s.Order.Lines = append(s.Order.Lines, domain.ShipOrderLine{LineNo: i + 4, SKU: "SKU-X" + itoa(100+i), Name: "追加商品", Quantity: 1, UnitPrice: 100})
+		s.Order.Lines = append(s.Order.Lines, domain.ShipOrderLine{LineNo: i + 4, SKU: "SKU-X" + strconv.Itoa(100+i), Name: "追加商品", Quantity: 1, UnitPrice: 100})
 	}
 	pdf := slips(t, s)
-	if n := pageCount(t, pdf); n != 2 {
+	if n := papertest.Pages(t, pdf); n != 2 {
 		t.Fatalf("%d pages, want 2", n)
 	}
-	p2 := pageText(t, pdf, 2)
+	p2 := papertest.Text(t, pdf, 2)
 	for _, want := range []string{"納品書（続き） 注文番号: 123456-20261207-0000004", "SKU-X139"} {
 		if !strings.Contains(p2, want) {
 			t.Errorf("page 2 lacks %q:\n%s", want, p2)
