@@ -30,6 +30,14 @@ func (p Paper) Label() string {
 	return string(p)
 }
 
+// Verb is what 履歴 says was done: a CSV is 出力, paper is 印刷.
+func (p Paper) Verb() string {
+	if p == PaperCarrierCSV {
+		return "出力"
+	}
+	return "印刷"
+}
+
 // EventPrinted is the 履歴 kind of a print (reprints included).
 const EventPrinted = "printed"
 

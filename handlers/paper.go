@@ -8,12 +8,14 @@ import (
 	"strings"
 
 	"github.com/renkei-oss/renkei/domain"
+	"github.com/renkei-oss/renkei/domain/carrierfile"
+	"github.com/renkei-oss/renkei/views"
 	"github.com/renkei-oss/renkei/views/paper"
 )
 
 // printPaper downloads a paper for the orders chosen on 出荷リスト (the
 // ticked ones, or all matching its filter): ピッキングリスト, 納品書 or
-// Renkei's own 送り状. The print is recorded (履歴, APIステータス) before the
+// Renkei's own 送り状, or the 送り状 CSV of a carrier's software. The print is recorded (履歴, APIステータス) before the
 // PDF streams out, since nothing can be reported once it has started.
 func (h *handler) printPaper(w http.ResponseWriter, r *http.Request) {
 	ids, back, msg, err := h.chosenShipOrders(r)
@@ -26,7 +28,8 @@ func (h *handler) printPaper(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, actor, now := r.Context(), currentUser(r).Name, h.Now()
-	p := domain.Paper(r.PostFormValue("paper"))
+	kind, format, _ := strings.Cut(r.PostFormValue("paper"), ":")
+	p := domain.Paper(kind)
 	switch p {
 	case domain.PaperPickingList:
 		pl, err := h.Store.PickingList(ctx, ids)
@@ -53,6 +56,8 @@ func (h *handler) printPaper(w http.ResponseWriter, r *http.Request) {
 		h.logPaperError(r, closeAfter(b.Close, h.Store.PackingSlips(ctx, ids, b.Add)))
 	case domain.PaperOwnLabel:
 		h.printLabels(w, r, ids, back)
+	case domain.PaperCarrierCSV:
+		h.carrierCSV(w, r, ids, back, format)
 	default:
 		redirectDone(w, r, back, "印刷する帳票を選んでください。")
 	}
@@ -85,6 +90,42 @@ func (h *handler) printLabels(w http.ResponseWriter, r *http.Request, ids []int6
 		func() paper.Doc[domain.ShippingLabel] { return paper.NewLabels(now) },
 		func(l domain.ShippingLabel) int64 { return l.Order.ID })
 	h.logPaperError(r, closeAfter(b.Close, h.Store.ShippingLabels(ctx, ids, b.Add)))
+}
+
+// carrierCSV exports the chosen orders the carrier will carry as the
+// import file of its label software (Shift_JIS), streamed row by row.
+func (h *handler) carrierCSV(w http.ResponseWriter, r *http.Request, ids []int64, back, key string) {
+	f, ok := carrierfile.ByKey(key)
+	if !ok {
+		redirectDone(w, r, back, "送り状CSVの形式を選んでください。")
+		return
+	}
+	ctx, now := r.Context(), h.Now()
+	ids, err := h.Store.CarrierOrderIDs(ctx, ids, f.Carrier)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if len(ids) == 0 {
+		redirectDone(w, r, back, "選んだ出荷指示に"+f.Carrier+"で送るもの（配送サービスが"+f.Carrier+"か未設定）がありません。")
+		return
+	}
+	if _, err := h.Store.RecordPrinted(ctx, ids, domain.PaperCarrierCSV, currentUser(r).Name); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	name := "送り状_" + f.Name + "_" + now.In(views.Tokyo).Format("20060102-1504") + ".csv"
+	w.Header().Set("Content-Type", "text/csv; charset=Shift_JIS")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	cw, err := carrierfile.NewWriter(w, f)
+	if err == nil {
+		shipDate := now.In(views.Tokyo)
+		err = h.Store.PackingSlips(ctx, ids, func(s domain.PackingSlip) error {
+			return cw.Add(carrierfile.Shipment{Slip: s, ShipDate: shipDate})
+		})
+	}
+	h.logPaperError(r, err)
 }
 
 func sendHeaders(w http.ResponseWriter, d paper.Download) {

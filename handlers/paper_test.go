@@ -1,11 +1,14 @@
 package handlers_test
 
 import (
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/renkei-oss/renkei/handlers/handlertest"
 	"github.com/renkei-oss/renkei/views/paper/papertest"
@@ -148,4 +151,51 @@ func regexpLine(text, code, qty string) bool {
 		}
 	}
 	return false
+}
+
+// 送り状CSV for B2クラウド: Shift_JIS, one row per order Yamato carries
+// (the Sagawa order is left out), our id as お客様管理番号 and the order
+// number in 記事; 履歴 says it was exported.
+func TestCarrierCSVForB2Cloud(t *testing.T) {
+	app := handlertest.New(t)
+	conn := testChannel(t, app, "楽天市場 本店")
+	y := paperOrder(t, app, conn, "rakuten", "Y-1")
+	s := paperOrder(t, app, conn, "rakuten", "S-1")
+	if _, err := app.DB.Exec(`UPDATE ship_orders o SET delivery_service_id = d.id, time_slot = '14-16時', delivery_date = '2026-12-10'
+		FROM delivery_services d JOIN carriers c ON c.id = d.carrier_id
+		WHERE o.id = $1 AND c.name = 'ヤマト運輸' AND d.name = '宅急便'`, y); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB.Exec(`UPDATE ship_orders o SET delivery_service_id = d.id FROM delivery_services d
+		WHERE o.id = $1 AND d.name = '飛脚宅配便'`, s); err != nil {
+		t.Fatal(err)
+	}
+	res := app.PostForm(t, app.Operator, "/ship-orders/paper", printForm("carrier_csv:b2", y, s))
+	res.WantStatus(t, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=Shift_JIS" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	utf, err := japanese.ShiftJIS.NewDecoder().String(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(utf)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || len(rows[1]) != 95 {
+		t.Fatalf("rows %d (want header + the Yamato order), %d columns", len(rows), len(rows[len(rows)-1]))
+	}
+	r := rows[1]
+	want := map[int]string{0: strconv.FormatInt(y, 10), 1: "0", 5: "2026/12/10", 6: "1416", 11: "東京都渋谷区神宮前5-5-5 青山ビル3F",
+		15: "受取 花子", 24: "楽天市場 本店 倉庫", 27: "緑茶", 32: "Y-1"}
+	for i, v := range want {
+		if r[i] != v {
+			t.Errorf("column %d (%s) = %q, want %q", i+1, rows[0][i], r[i], v)
+		}
+	}
+	hist := app.Get(t, app.Operator, "/ship-orders/"+strconv.FormatInt(y, 10)).Text("#ship-order-history")
+	if !strings.Contains(hist, "送り状CSVを出力") {
+		t.Errorf("履歴: %s", hist)
+	}
 }

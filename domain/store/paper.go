@@ -129,7 +129,8 @@ func (s *Store) PickingList(ctx context.Context, ids []int64) (domain.PickingLis
 	return pl, nil
 }
 
-// RecordPrinted writes 「<paper>を印刷」 (「を再印刷（N回目）」 after the first)
+// RecordPrinted writes 「<paper>を印刷」 (「を再印刷（N回目）」 after the first;
+// 出力 for a CSV)
 // to the 履歴 of every order in ids and applies the marketplaces' rules for
 // how printing moves APIステータス, in one transaction. It returns how many
 // orders changed APIステータス.
@@ -139,16 +140,16 @@ func (s *Store) RecordPrinted(ctx context.Context, ids []int64, p domain.Paper, 
 		label := p.Label()
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO ship_order_events (ship_order_id, actor, kind, message)
-			SELECT o.id, $2, $3, CASE WHEN n.c = 0 THEN $4 || 'を印刷' ELSE $4 || 'を再印刷（' || (n.c + 1) || '回目）' END
+			SELECT o.id, $2, $3, CASE WHEN n.c = 0 THEN $4 || 'を' || $5 ELSE $4 || 'を再' || $5 || '（' || (n.c + 1) || '回目）' END
 			FROM ship_orders o
 			CROSS JOIN LATERAL (SELECT count(*) AS c FROM ship_order_events e
 				WHERE e.ship_order_id = o.id AND e.kind = $3 AND e.message LIKE $4 || 'を%') n
-			WHERE o.id = ANY($1)`, pq.Array(ids), actor, domain.EventPrinted, label)
+			WHERE o.id = ANY($1)`, pq.Array(ids), actor, domain.EventPrinted, label, p.Verb())
 		if err != nil {
 			return fmt.Errorf("store: record printing: %w", err)
 		}
 		for _, mv := range domain.PrintMovesFor(p) {
-			n, err := applyPrintMove(ctx, tx, ids, mv, label, actor)
+			n, err := applyPrintMove(ctx, tx, ids, mv, label, p.Verb(), actor)
 			if err != nil {
 				return err
 			}
@@ -159,7 +160,7 @@ func (s *Store) RecordPrinted(ctx context.Context, ids []int64, p domain.Paper, 
 	return moved, err
 }
 
-func applyPrintMove(ctx context.Context, tx *sqlx.Tx, ids []int64, mv domain.PrintMove, paper, actor string) (int, error) {
+func applyPrintMove(ctx context.Context, tx *sqlx.Tx, ids []int64, mv domain.PrintMove, paper, verb, actor string) (int, error) {
 	from := make([]string, len(mv.From))
 	for i, f := range mv.From {
 		from[i] = string(f)
@@ -181,7 +182,25 @@ func applyPrintMove(ctx context.Context, tx *sqlx.Tx, ids []int64, mv domain.Pri
 	evs := make([]domain.ShipOrderEvent, len(moved))
 	for i, m := range moved {
 		evs[i] = domain.ShipOrderEvent{ShipOrderID: m.ID, Actor: actor, Kind: domain.EventStatusChanged,
-			Message: fmt.Sprintf("APIステータス: %s → %s（%sの印刷）", domain.ApiStatus(m.Old).Label(), mv.To.Label(), paper)}
+			Message: fmt.Sprintf("APIステータス: %s → %s（%sの%s）", domain.ApiStatus(m.Old).Label(), mv.To.Label(), paper, verb)}
 	}
 	return len(moved), addEvents(ctx, tx, evs)
+}
+
+// CarrierOrderIDs keeps, in order, the orders of ids whose delivery
+// service is the carrier's, or that have none yet: a carrier's CSV takes
+// only what that carrier will carry.
+func (s *Store) CarrierOrderIDs(ctx context.Context, ids []int64, carrier string) ([]int64, error) {
+	var out []int64
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT o.id FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, n)
+		JOIN ship_orders o ON o.id = x.id
+		LEFT JOIN delivery_services d ON d.id = o.delivery_service_id
+		LEFT JOIN carriers c ON c.id = d.carrier_id
+		WHERE d.id IS NULL OR c.name = $2
+		ORDER BY x.n`, pq.Array(ids), carrier)
+	if err != nil {
+		return nil, fmt.Errorf("store: orders of carrier: %w", err)
+	}
+	return out, nil
 }
