@@ -284,8 +284,15 @@ func mstNullInt(p *int) sql.NullInt64 {
 }
 
 func insertUpload(ctx context.Context, tx *sqlx.Tx, u *Upload) error {
-	// Staged uploads are only kept for a day: a preview older than that is stale anyway.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM master_uploads WHERE created_at < now() - interval '1 day'`); err != nil {
+	// Staged uploads are only kept for a day: a preview older than that is
+	// stale anyway. An applied stock upload stays, without its staged rows:
+	// 在庫履歴 rows name it, and that append-only ledger cannot let go.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM stock_upload_rows r USING master_uploads u
+		WHERE u.id = r.upload_id AND u.created_at < now() - interval '1 day'`); err != nil {
+		return fmt.Errorf("purge old stock rows: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM master_uploads WHERE created_at < now() - interval '1 day'
+		AND NOT (kind = 'stock' AND applied_at IS NOT NULL)`); err != nil {
 		return fmt.Errorf("purge old uploads: %w", err)
 	}
 	err := tx.QueryRowxContext(ctx, `

@@ -99,3 +99,31 @@ func TestStockListFiltersAndSorts(t *testing.T) {
 		t.Fatalf("在庫切れ: %+v", rows)
 	}
 }
+
+// A day later staged uploads are purged, but an applied stock upload is
+// named by 在庫履歴, which is append-only: the next upload still stages,
+// and the ledger keeps its link.
+func TestOldAppliedStockUploadSurvivesThePurge(t *testing.T) {
+	db := testdb.New(t)
+	st, ctx := store.New(db), context.Background()
+	stockProducts(t, db, "SKU-A")
+	applied := previewStock(t, st, "商品コード,数量\nSKU-A,5\n", upload.StockAdd)
+	if _, err := st.ApplyStockUpload(ctx, applied.ID, "admin", true); err != nil {
+		t.Fatal(err)
+	}
+	staged := previewStock(t, st, "商品コード,数量\nSKU-A,1\n", upload.StockAdd)
+	if _, err := db.Exec(`UPDATE master_uploads SET created_at = now() - interval '2 days'`); err != nil {
+		t.Fatal(err)
+	}
+	previewStock(t, st, "商品コード,数量\nSKU-A,2\n", upload.StockAdd)
+	var kept []int64
+	if err := db.Select(&kept, `SELECT DISTINCT upload_id FROM stock_ledger`); err != nil || len(kept) != 1 || kept[0] != applied.ID {
+		t.Fatalf("ledger uploads %v (%v), want [%d]", kept, err, applied.ID)
+	}
+	if _, err := st.GetUpload(ctx, applied.ID, store.UploadStock); err != nil {
+		t.Fatalf("the applied upload: %v", err)
+	}
+	if _, err := st.GetUpload(ctx, staged.ID, store.UploadStock); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the old staged upload: %v, want it purged", err)
+	}
+}
