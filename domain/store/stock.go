@@ -34,9 +34,13 @@ type levels map[string]*domain.StockLevel
 func lockStock(ctx context.Context, tx *sqlx.Tx, skus []string, create bool) (levels, error) {
 	skus = sortedUnique(skus)
 	if create {
+		// The anti-join skips the rows that exist (most of them) before
+		// ON CONFLICT has to probe for each; ON CONFLICT still covers a
+		// concurrent writer creating the same row.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stock (warehouse_id, sku)
-			SELECT $1, sku FROM products WHERE sku = ANY($2) ORDER BY sku
-			ON CONFLICT DO NOTHING`, domain.DefaultWarehouse, pq.Array(skus)); err != nil {
+			SELECT $1, p.sku FROM products p WHERE p.sku = ANY($2)
+				AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.warehouse_id = $1 AND s.sku = p.sku)
+			ORDER BY p.sku ON CONFLICT DO NOTHING`, domain.DefaultWarehouse, pq.Array(skus)); err != nil {
 			return nil, fmt.Errorf("store: create stock rows: %w", err)
 		}
 	}
