@@ -159,6 +159,9 @@ func (r *Runner) Execute(ctx context.Context, conn domain.Connection, run domain
 	// The outcome is recorded even when ctx is cancelled: that is when it matters.
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	// Allocated before the run shows 完了, so an operator who sees it
+	// finished sees its orders 引当済 too.
+	r.allocate(context.WithoutCancel(ctx), run)
 	if ferr := r.Store.FinishImportRun(bg, run.ID, state, msg); ferr != nil {
 		r.logger().Error("finish import run", "run", run.ID, "err", ferr)
 	}
@@ -167,7 +170,6 @@ func (r *Runner) Execute(ctx context.Context, conn domain.Connection, run domain
 		run = final
 	}
 	r.logRun(bg, conn, run, started, rechecked)
-	r.allocate(bg, run)
 	return run, err
 }
 
