@@ -13,11 +13,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/marketplace"
-	"github.com/renkei-oss/renkei/marketplace/amazon"
-	"github.com/renkei-oss/renkei/marketplace/futureshop"
-	"github.com/renkei-oss/renkei/marketplace/interpark"
-	"github.com/renkei-oss/renkei/marketplace/rakuten"
-	"github.com/renkei-oss/renkei/marketplace/shopserve"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -25,90 +21,14 @@ import (
 // the marketplace did not answer in time.
 const connectionTestTimeout = 30 * time.Second
 
-// Per-attempt settings of the client built for a 接続テスト: one retry at
-// most, so the operator waits seconds, not the minutes a sync may spend.
-const (
-	testAttemptTimeout = 20 * time.Second
-	testMaxAttempts    = 2
-	testBackoff        = 500 * time.Millisecond
-)
-
-// connectionTester builds the marketplace client of c for a 接続テスト.
-// It returns nil, nil when the marketplace has no client yet (未対応).
+// connectionTester opens the marketplace client of c for a 接続テスト.
+// It returns nil, nil when the marketplace's client cannot test (未対応).
 func (h *handler) connectionTester(c *domain.Connection, rec marketplace.CallRecorder) (marketplace.ConnectionTester, error) {
-	switch c.Marketplace {
-	case domain.MarketplaceRakuten:
-		return rakuten.New(rakuten.Config{
-			BaseURL:       c.BaseURL,
-			ServiceSecret: c.Secret(domain.FieldRakutenServiceSecret),
-			LicenseKey:    c.Secret(domain.FieldRakutenLicenseKey),
-			HTTP:          h.MarketplaceHTTP,
-			Timeout:       testAttemptTimeout,
-			MaxAttempts:   testMaxAttempts,
-			BackoffBase:   testBackoff,
-			Recorder:      rec,
-			Now:           h.Now,
-		}), nil
-	case domain.MarketplaceShopserve:
-		return shopserve.New(shopserve.Config{
-			BaseURL:     c.BaseURL,
-			StoreID:     c.Param(domain.FieldShopserveStoreID),
-			ManagerKey:  c.Secret(domain.FieldShopserveManagerKey),
-			HTTP:        h.MarketplaceHTTP,
-			Timeout:     testAttemptTimeout,
-			MaxAttempts: testMaxAttempts,
-			BackoffBase: testBackoff,
-			Recorder:    rec,
-		}), nil
-	case domain.MarketplaceAmazon:
-		cfg := amazon.Config{
-			Country: c.Param(domain.FieldAmazonMarketplace),
-			Credentials: amazon.Credentials{
-				ClientID:     c.Param(domain.FieldAmazonClientID),
-				ClientSecret: c.Secret(domain.FieldAmazonClientSecret),
-				RefreshToken: c.Secret(domain.FieldAmazonRefreshToken),
-			},
-			Endpoint:    c.BaseURL,
-			HTTP:        h.MarketplaceHTTP,
-			Timeout:     testAttemptTimeout,
-			MaxAttempts: testMaxAttempts,
-			BackoffBase: testBackoff,
-			Recorder:    rec,
-		}
-		// Amazon's own endpoints (production, Amazon's static sandbox) take
-		// tokens from api.amazon.com; any other base URL is a simulator
-		// serving LWA itself (our sandbox does).
-		if u, err := url.Parse(c.BaseURL); err == nil && !strings.HasSuffix(u.Hostname(), ".amazon.com") {
-			cfg.AuthEndpoint = c.BaseURL
-		}
-		return amazon.New(cfg)
-	case domain.MarketplaceFutureshop:
-		return futureshop.New(futureshop.Config{
-			BaseURL:      c.BaseURL,
-			ShopKey:      c.Param(domain.FieldFutureshopShopKey),
-			ClientID:     c.Param(domain.FieldFutureshopClientID),
-			ClientSecret: c.Secret(domain.FieldFutureshopClientSecret),
-			HTTP:         h.MarketplaceHTTP,
-			Timeout:      testAttemptTimeout,
-			MaxAttempts:  testMaxAttempts,
-			BackoffBase:  testBackoff,
-			Recorder:     rec,
-		})
-	case domain.MarketplaceInterpark:
-		return interpark.New(interpark.Config{
-			BaseURL:     c.BaseURL,
-			ShopID:      c.Param(domain.FieldInterparkShopID),
-			CompanyNo:   c.Param(domain.FieldInterparkCompanyNo),
-			ContractNo:  c.Param(domain.FieldInterparkSupplyContract),
-			HTTP:        h.MarketplaceHTTP,
-			Timeout:     testAttemptTimeout,
-			MaxAttempts: testMaxAttempts,
-			BackoffBase: testBackoff,
-			Recorder:    rec,
-			Now:         h.Now,
-		}), nil
+	t, err := registry.Open[marketplace.ConnectionTester](h.Clients.Interactive(), *c, rec)
+	if errors.Is(err, registry.ErrUnsupported) {
+		return nil, nil
 	}
-	return nil, nil
+	return t, err
 }
 
 // testConnection is the 接続テスト button (HTMX): one real authenticated

@@ -25,6 +25,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/secretbox"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/jobs"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/views"
 )
 
@@ -52,8 +53,9 @@ type Deps struct {
 	// SandboxMounted says the caller serves a sandbox at /sandbox/ on this
 	// host itself (renkei serve with RENKEI_SANDBOX=1); the form offers it.
 	SandboxMounted bool
-	// MarketplaceHTTP is the HTTP client for marketplace calls; nil = default.
-	MarketplaceHTTP *http.Client
+	// Clients opens marketplace clients (the registry); the zero value
+	// uses the default transport with the clock above.
+	Clients registry.Clients
 	// Scheduler runs the linkage robots (連携ロボット); edits reschedule
 	// through it and 今すぐ実行 starts runs on it. nil: the pages still
 	// work, robots run only where a scheduler is.
@@ -74,6 +76,9 @@ func New(deps Deps) http.Handler {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.Clients.Transport.Now == nil {
+		deps.Clients.Transport.Now = deps.Now
 	}
 	if deps.Store == nil && deps.DB != nil {
 		deps.Store = store.New(deps.DB)

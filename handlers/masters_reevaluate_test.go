@@ -12,6 +12,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/handlers/handlertest"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 )
 
@@ -37,7 +38,7 @@ func TestPaymentMappingSaveReleasesHeldOrders(t *testing.T) {
 	app := handlertest.New(t, withSandbox(&sb))
 	conn := importFixture(t, app, sb)
 	ctx := context.Background()
-	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(orderimport.ClientOptions{})}
+	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(registry.Clients{})}
 	if _, err := runner.Run(ctx, conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト"); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func (h *handler) importRakutenProducts(w http.ResponseWriter, r *http.Request) 
 		h.serverError(w, r, err)
 		return
 	}
-	f := &productimport.Fetcher{Store: h.Store, HTTP: h.MarketplaceHTTP, Now: h.Now,
+	f := &productimport.Fetcher{Store: h.Store, Clients: h.Clients,
 		OnLogError: func(err error) { h.Logger.Error("write api log", "err", err) }}
 	ctx, cancel := context.WithTimeout(r.Context(), productimport.Timeout)
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/handlers/handlertest"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 )
 
@@ -56,7 +57,7 @@ func TestBrowserCopyRobotThenPreviewCustomRule(t *testing.T) {
 	screenshot(t, b, "robot-copy")
 
 	// Orders arrive through the copy.
-	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(orderimport.ClientOptions{})}
+	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(registry.Clients{})}
 	if _, err := runner.Run(ctx, conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト"); err != nil {
 		t.Fatal(err)
 	}

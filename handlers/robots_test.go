@@ -11,6 +11,7 @@ import (
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/handlers/handlertest"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 )
 
@@ -66,7 +67,7 @@ func TestImportMappingCopyEditAndUse(t *testing.T) {
 	}
 	// Orders imported through the standard robot are held for 銀行振込,
 	// which the connection's masters do not map.
-	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(orderimport.ClientOptions{})}
+	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(registry.Clients{})}
 	if _, err := runner.Run(ctx, conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト"); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestRulePreviewThenSave(t *testing.T) {
 	app := handlertest.New(t, withSandbox(&sb))
 	conn := importFixture(t, app, sb)
 	ctx := context.Background()
-	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(orderimport.ClientOptions{})}
+	runner := &orderimport.Runner{Store: app.Store, Searcher: orderimport.Searchers(registry.Clients{})}
 	if _, err := runner.Run(ctx, conn, domain.ImportRequest{Mode: domain.ImportDiff}, "テスト"); err != nil {
 		t.Fatal(err)
 	}

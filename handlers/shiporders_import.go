@@ -16,11 +16,11 @@ import (
 )
 
 // importRunner builds the 出荷指示取込 runner on the handler's store and
-// marketplace HTTP client.
+// marketplace clients.
 func (h *handler) importRunner() *orderimport.Runner {
 	return &orderimport.Runner{
 		Store:    h.Store,
-		Searcher: orderimport.Searchers(orderimport.ClientOptions{HTTP: h.MarketplaceHTTP, Now: h.Now}),
+		Searcher: orderimport.Searchers(h.Clients),
 		Now:      h.Now,
 		Logger:   h.Logger,
 	}

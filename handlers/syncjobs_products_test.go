@@ -13,6 +13,7 @@ import (
 	"github.com/renkei-oss/renkei/handlers"
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/productimport"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestProductImportRobot(t *testing.T) {
 	var sb *sandbox.Server
 	app := newRobotsAppWith(t, func(reg *jobs.Registry, d *handlers.Deps) {
-		reg.Register(domain.ActionProductImport, productimport.NewAction(store.New(d.DB), appBox(t), func(err error) { t.Errorf("api log: %v", err) }))
+		reg.Register(domain.ActionProductImport, productimport.NewAction(store.New(d.DB), appBox(t), registry.Clients{}, func(err error) { t.Errorf("api log: %v", err) }))
 	}, withSandbox(&sb))
 	sf := createShipFrom(t, app.App, "本社倉庫")
 	demo := rakutenDemo(t, sb)

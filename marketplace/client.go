@@ -89,14 +89,8 @@ func CredentialKey(parts ...string) string {
 // ClientConfig configures the shared HTTP layer for one adapter.
 type ClientConfig struct {
 	Marketplace string
-	HTTP        *http.Client  // default: a plain client; the timeout below applies per attempt
-	Timeout     time.Duration // per attempt; default 60s
-	MaxAttempts int           // default 5
-	BackoffBase time.Duration // default 1s
-	BackoffMax  time.Duration // default 60s; a Retry-After beyond it is not waited for
-	Pacer       *Pacer        // default DefaultPacer
-	Recorder    CallRecorder
-	Redactor    Redactor
+	Transport
+	Redactor Redactor
 
 	// Classify maps a complete response to nil (success) or a typed error.
 	// It may also reject a 2xx body that is not what the protocol promises

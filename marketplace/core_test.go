@@ -154,9 +154,12 @@ func server(t *testing.T, statuses ...int) (*httptest.Server, *atomic.Int32) {
 }
 
 func client(rec marketplace.CallRecorder) *marketplace.Client {
-	return marketplace.NewClient(marketplace.ClientConfig{Marketplace: "test", BackoffBase: time.Millisecond, BackoffMax: 20 * time.Millisecond,
-		MaxAttempts: 4, Pacer: marketplace.NewPacer(0), Recorder: rec, Redactor: marketplace.DefaultRedactor("topsecret"),
-		RateHint: func(h http.Header) (rate.Limit, bool) { return 0, false }})
+	return marketplace.NewClient(marketplace.ClientConfig{
+		Marketplace: "test",
+		Redactor:    marketplace.DefaultRedactor("topsecret"),
+		RateHint:    func(h http.Header) (rate.Limit, bool) { return 0, false },
+		Transport:   marketplace.Transport{BackoffBase: time.Millisecond, BackoffMax: 20 * time.Millisecond, MaxAttempts: 4, Pacer: marketplace.NewPacer(0), Recorder: rec},
+	})
 }
 
 func TestRetryRules(t *testing.T) {
@@ -205,8 +208,11 @@ func TestRetryRules(t *testing.T) {
 
 func TestRateHintAdjustsPacing(t *testing.T) {
 	srv, n := server(t)
-	c := marketplace.NewClient(marketplace.ClientConfig{Marketplace: "test", Pacer: marketplace.NewPacer(1),
-		RateHint: func(h http.Header) (rate.Limit, bool) { return 1000, h.Get("x-rate") != "" }})
+	c := marketplace.NewClient(marketplace.ClientConfig{
+		Marketplace: "test",
+		RateHint:    func(h http.Header) (rate.Limit, bool) { return 1000, h.Get("x-rate") != "" },
+		Transport:   marketplace.Transport{Pacer: marketplace.NewPacer(1)},
+	})
 	req := marketplace.Request{Operation: "op", Method: "GET", URL: srv.URL, PaceKey: "k", Pace: marketplace.Pace{Rate: 0.001, Burst: 1}}
 	// At the published 0.001 req/s the second call would have to wait ~17
 	// minutes, which the limiter refuses at once under a 1-minute deadline;

@@ -20,6 +20,7 @@ import (
 	"github.com/renkei-oss/renkei/jobs/allocation"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/jobs/productimport"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/migrations"
 )
 
@@ -47,11 +48,13 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 	if err != nil {
 		return err
 	}
-	registry := jobs.NewRegistry()
-	registry.Register(domain.ActionOrderImport, orderimport.NewAction(st, box, logger))
-	registry.Register(domain.ActionAllocate, &allocation.Action{Store: st})
-	registry.Register(domain.ActionProductImport, productimport.NewAction(st, box, func(err error) { logger.Error("write api log", "err", err) }))
-	robots, err := jobs.New(db, registry, jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
+	// One way to open marketplace clients for the robots and the pages.
+	clients := registry.Clients{}
+	actions := jobs.NewRegistry()
+	actions.Register(domain.ActionOrderImport, orderimport.NewAction(st, box, clients, logger))
+	actions.Register(domain.ActionAllocate, &allocation.Action{Store: st})
+	actions.Register(domain.ActionProductImport, productimport.NewAction(st, box, clients, func(err error) { logger.Error("write api log", "err", err) }))
+	robots, err := jobs.New(db, actions, jobs.Options{ListenURL: cfg.DatabaseURL, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -77,6 +80,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, ready func(net.
 		SecretKey:    cfg.SecretKey,
 		CookieSecure: cfg.CookieSecure,
 		Secrets:      box,
+		Clients:      clients,
 		// mountSandbox serves it beside the app; API接続設定 offers its URL.
 		SandboxMounted: cfg.Sandbox,
 		Scheduler:      robots,

@@ -9,6 +9,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/secretbox"
 	"github.com/renkei-oss/renkei/domain/store"
 	"github.com/renkei-oss/renkei/jobs"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 )
 
 // Action is the linkage robots' 出荷指示取得(差分): the same import as the
@@ -19,9 +20,9 @@ type Action struct {
 	Secrets *secretbox.Box
 }
 
-// NewAction builds the scheduled import on st with the default clients.
-func NewAction(st *store.Store, box *secretbox.Box, logger *slog.Logger) *Action {
-	return &Action{Secrets: box, Runner: &Runner{Store: st, Searcher: Searchers(ClientOptions{}), Logger: logger}}
+// NewAction builds the scheduled import on st, opening clients through cl.
+func NewAction(st *store.Store, box *secretbox.Box, cl registry.Clients, logger *slog.Logger) *Action {
+	return &Action{Secrets: box, Runner: &Runner{Store: st, Searcher: Searchers(cl), Now: cl.Transport.Now, Logger: logger}}
 }
 
 var _ jobs.Action = (*Action)(nil)

@@ -9,6 +9,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/secretbox"
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 )
 
 // The linkage robot's action imports the robot's connection by diff, with
@@ -28,7 +29,7 @@ func TestScheduledActionImportsByDiff(t *testing.T) {
 	}
 	must(t, f.st.CreateConnection(ctx, box, c))
 
-	a := orderimport.NewAction(f.st, box, nil)
+	a := orderimport.NewAction(f.st, box, registry.Clients{}, nil)
 	a.Runner.Searcher, a.Runner.Now = f.runner.Searcher, f.clock.Now
 	counts, err := a.Run(ctx, &jobs.Run{Job: domain.SyncJob{Name: "【自動連携】Amazon 出荷指示取得(差分)", ConnectionID: c.ID}})
 	must(t, err)

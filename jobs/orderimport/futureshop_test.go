@@ -13,6 +13,7 @@ import (
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/futureshop"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/futureshopsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
@@ -69,8 +70,8 @@ func newFutureshopFixture(t *testing.T, n int) *fsFixture {
 			f.exec(`INSERT INTO products (sku, name) VALUES ($1, $2)`, v.SKU, it.Name)
 		}
 	}
-	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
-		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}
+	opts := registry.Clients{Transport: marketplace.Transport{Pacer: marketplace.NewPacer(rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
+		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}}
 	f.runner = &orderimport.Runner{Store: f.st, Searcher: orderimport.Searchers(opts), Now: f.clock.Now}
 	s, err := orderimport.Searchers(opts)(context.Background(), f.conn, nil)
 	must(t, err)

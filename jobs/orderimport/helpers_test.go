@@ -16,6 +16,7 @@ import (
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/amazon"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/amazonsim"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
@@ -134,8 +135,8 @@ func newFixtureWith(t testing.TB, o fixtureOptions) *fixture {
 		}
 	}
 
-	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(o.rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
-		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}
+	opts := registry.Clients{Transport: marketplace.Transport{Pacer: marketplace.NewPacer(o.rateFactor), Now: f.clock.Now, Timeout: 5 * time.Second,
+		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}}
 	f.runner = &orderimport.Runner{Store: f.st, Searcher: orderimport.Searchers(opts), Now: f.clock.Now}
 	s, err := orderimport.Searchers(opts)(ctx, f.conn, nil)
 	must(t, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/marketplace"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 	"github.com/renkei-oss/renkei/marketplace/sandbox"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/shopservesim"
@@ -81,12 +82,16 @@ func newShopserveFixtureRate(t testing.TB, n int, span time.Duration, factor flo
 			f.exec(`INSERT INTO products (sku, name) VALUES ($1, $2)`, v.SKU, it.Name)
 		}
 	}
-	opts := orderimport.ClientOptions{Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, Timeout: 5 * time.Second,
-		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}
+	opts := registry.Clients{Transport: marketplace.Transport{Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, Timeout: 5 * time.Second,
+		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}}
 	f.runner = &orderimport.Runner{Store: f.st, Searcher: orderimport.Searchers(opts), Now: f.clock.Now}
 	// Expectations come from a client of our own that sees every order.
-	f.search = shopserve.New(shopserve.Config{BaseURL: f.conn.BaseURL, StoreID: creds.StoreID, ManagerKey: creds.ManagerKey,
-		Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, BackoffBase: 5 * time.Millisecond})
+	f.search = shopserve.New(shopserve.Config{
+		BaseURL:    f.conn.BaseURL,
+		StoreID:    creds.StoreID,
+		ManagerKey: creds.ManagerKey,
+		Transport:  marketplace.Transport{Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, BackoffBase: 5 * time.Millisecond},
+	})
 	return &ssFixture{fixture: f, sim: sim}
 }
 
@@ -279,7 +284,7 @@ func TestShopserveScheduledTickDuringMaintenance(t *testing.T) {
 	maps.Copy(c.Params, f.conn.Params)
 	maps.Copy(c.Secrets, f.conn.Secrets)
 	must(t, f.st.CreateConnection(ctx, box, c))
-	a := orderimport.NewAction(f.st, box, nil)
+	a := orderimport.NewAction(f.st, box, registry.Clients{}, nil)
 	a.Runner.Searcher, a.Runner.Now = f.runner.Searcher, f.clock.Now
 	job := &jobs.Run{Job: domain.SyncJob{Name: "【自動連携】ショップサーブ 出荷指示取得(差分)", ConnectionID: c.ID}}
 

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 	"github.com/renkei-oss/renkei/domain/upload"
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/marketplace"
-	"github.com/renkei-oss/renkei/marketplace/rakuten"
+	"github.com/renkei-oss/renkei/marketplace/registry"
 )
 
 // Timeout bounds one import: paging 200,000 items at Rakuten's pace takes
@@ -31,9 +30,8 @@ var ErrUnsupported = errors.New("productimport: marketplace has no product API")
 
 // Fetcher fetches a connection's catalogue.
 type Fetcher struct {
-	Store *store.Store
-	HTTP  *http.Client // nil = default
-	Now   func() time.Time
+	Store   *store.Store
+	Clients registry.Clients
 	// OnLogError reports a failure to write the API log (the import goes on).
 	OnLogError func(error)
 }
@@ -60,14 +58,10 @@ func (f *Fetcher) Fetch(ctx context.Context, c domain.Connection) (*upload.Table
 		q.Offset = p - 1 // 取得開始位置 counts from 1
 	}
 	rec := &store.APILogRecorder{Store: f.Store, OnError: f.OnLogError}
-	client := rakuten.New(rakuten.Config{
-		BaseURL:       c.BaseURL,
-		ServiceSecret: c.Secret(domain.FieldRakutenServiceSecret),
-		LicenseKey:    c.Secret(domain.FieldRakutenLicenseKey),
-		HTTP:          f.HTTP,
-		Recorder:      rec,
-		Now:           f.Now,
-	})
+	client, err := registry.Open[marketplace.ProductFetcher](f.Clients, c, rec)
+	if err != nil {
+		return nil, nil, err
+	}
 	ctx = store.WithAPILogScope(ctx, store.APILogScope{ConnectionID: c.ID, ChannelName: c.ChannelName, Action: string(domain.ActionProductImport)})
 	t, items, err := fetchRakutenCatalog(ctx, client, q, c.ID)
 	if errors.Is(err, errNoItems) {
@@ -96,7 +90,7 @@ func (e *NoProductsError) Error() string {
 // fetchRakutenCatalog pages through items.search and lays the items out as
 // RMS's item CSV does (an item row, then one row per SKU), so the product
 // code column is chosen the same way for both sources.
-func fetchRakutenCatalog(ctx context.Context, client *rakuten.Client, q marketplace.ProductQuery, connID int64) (*upload.Table, []domain.ChannelItem, error) {
+func fetchRakutenCatalog(ctx context.Context, client marketplace.ProductFetcher, q marketplace.ProductQuery, connID int64) (*upload.Table, []domain.ChannelItem, error) {
 	t := &upload.Table{
 		Header:   []string{upload.RakutenManageNumber, upload.RakutenItemNumber, upload.RakutenItemName, upload.RakutenVariantID, upload.RakutenMerchantSKU, upload.RakutenCatalogID},
 		Encoding: "楽天 API（items.search）",
@@ -152,9 +146,9 @@ type Action struct {
 
 var _ jobs.Action = (*Action)(nil)
 
-// NewAction builds the robot action on st.
-func NewAction(st *store.Store, box *secretbox.Box, onLogError func(error)) *Action {
-	return &Action{Fetcher: &Fetcher{Store: st, OnLogError: onLogError}, Secrets: box}
+// NewAction builds the robot action on st, opening clients through cl.
+func NewAction(st *store.Store, box *secretbox.Box, cl registry.Clients, onLogError func(error)) *Action {
+	return &Action{Fetcher: &Fetcher{Store: st, Clients: cl, OnLogError: onLogError}, Secrets: box}
 }
 
 // Run imports the robot's connection's catalogue into 商品マスタ.

@@ -28,8 +28,13 @@ func benchEnv(b *testing.B, n int) (*env, amazon.Credentials, *amazon.Client, ma
 	e := &env{t: b, sim: sb.Simulator("amazon").(*amazonsim.Sim), clock: clock, base: ts.URL + "/sandbox/amazon"}
 	from := t0.Add(-6 * 24 * time.Hour)
 	cred := e.seller("A2BENCH", n, from, from.Add(5*24*time.Hour))
-	c, err := amazon.New(amazon.Config{Country: "JP", Credentials: cred, Endpoint: e.base, AuthEndpoint: e.base,
-		Pacer: marketplace.NewPacer(0), Now: clock.Now})
+	c, err := amazon.New(amazon.Config{
+		Country:      "JP",
+		Credentials:  cred,
+		Endpoint:     e.base,
+		AuthEndpoint: e.base,
+		Transport:    marketplace.Transport{Pacer: marketplace.NewPacer(0), Now: clock.Now},
+	})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -54,16 +54,9 @@ type Config struct {
 	Endpoint     string
 	AuthEndpoint string
 
-	HTTP        *http.Client
-	Pacer       *marketplace.Pacer
-	Recorder    marketplace.CallRecorder
-	Timeout     time.Duration
-	MaxAttempts int
-	BackoffBase time.Duration
-	BackoffMax  time.Duration
-	// Now is the clock for token expiry and the 2-minute "before" rule;
-	// default time.Now.
-	Now func() time.Time
+	// Transport: HTTP client, per-attempt timeout, retries, pacer,
+	// API log recorder and the marketplace clock (Now).
+	marketplace.Transport
 	// UserAgent overrides the default user-agent.
 	UserAgent string
 }
@@ -124,13 +117,7 @@ func New(cfg Config) (*Client, error) {
 		pace: marketplace.CredentialKey(marketplace.Amazon, cfg.ClientID, cfg.RefreshToken)}
 	c.http = marketplace.NewClient(marketplace.ClientConfig{
 		Marketplace: marketplace.Amazon,
-		HTTP:        cfg.HTTP,
-		Timeout:     cfg.Timeout,
-		MaxAttempts: cfg.MaxAttempts,
-		BackoffBase: cfg.BackoffBase,
-		BackoffMax:  cfg.BackoffMax,
-		Pacer:       cfg.Pacer,
-		Recorder:    cfg.Recorder,
+		Transport:   cfg.Transport,
 		Redactor:    redactor(cfg.Credentials),
 		Classify:    classify,
 		RateHint:    rateHint,

@@ -329,8 +329,13 @@ func TestRevokedAccessTokenIsReplacedOnce(t *testing.T) {
 	// The client's clock stands still, so its cached token always looks
 	// valid to it, while Amazon's hour runs out: 403 "expired".
 	lag := func() time.Time { return t0 }
-	c, err := amazon.New(amazon.Config{Country: "JP", Credentials: demoCreds(), Endpoint: e.base, AuthEndpoint: e.base,
-		Pacer: marketplace.NewPacer(rateFactor), Now: lag})
+	c, err := amazon.New(amazon.Config{
+		Country:      "JP",
+		Credentials:  demoCreds(),
+		Endpoint:     e.base,
+		AuthEndpoint: e.base,
+		Transport:    marketplace.Transport{Pacer: marketplace.NewPacer(rateFactor), Now: lag},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

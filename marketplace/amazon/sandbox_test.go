@@ -61,15 +61,16 @@ func demoCreds() amazon.Credentials {
 func (e *env) client(cred amazon.Credentials, sellerID string) *amazon.Client {
 	e.t.Helper()
 	c, err := amazon.New(amazon.Config{
-		Country: "JP", Credentials: cred, SellerID: sellerID,
-		Endpoint: e.base, AuthEndpoint: e.base,
-		Pacer: marketplace.NewPacer(rateFactor), Now: e.clock.Now,
-		BackoffBase: 5 * time.Millisecond, BackoffMax: 200 * time.Millisecond, Timeout: 5 * time.Second,
-		Recorder: marketplace.CallRecorderFunc(func(_ context.Context, c marketplace.Call) {
+		Country:      "JP",
+		Credentials:  cred,
+		SellerID:     sellerID,
+		Endpoint:     e.base,
+		AuthEndpoint: e.base,
+		Transport: marketplace.Transport{Pacer: marketplace.NewPacer(rateFactor), Now: e.clock.Now, BackoffBase: 5 * time.Millisecond, BackoffMax: 200 * time.Millisecond, Timeout: 5 * time.Second, Recorder: marketplace.CallRecorderFunc(func(_ context.Context, c marketplace.Call) {
 			e.mu.Lock()
 			e.calls = append(e.calls, c)
 			e.mu.Unlock()
-		}),
+		})},
 	})
 	if err != nil {
 		e.t.Fatal(err)

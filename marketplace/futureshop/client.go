@@ -24,17 +24,12 @@ type Config struct {
 	ClientID     string // クライアントID ("APIキー")
 	ClientSecret string // シークレット ("APIパスワード")
 
-	HTTP        *http.Client
-	Timeout     time.Duration
-	MaxAttempts int
-	BackoffBase time.Duration
-	BackoffMax  time.Duration
-	Pacer       *marketplace.Pacer
-	Recorder    marketplace.CallRecorder
+	// Transport: HTTP client, per-attempt timeout, retries, pacer,
+	// API log recorder and the marketplace clock (Now).
+	marketplace.Transport
 
 	// MaxWindow is the longest span one search covers (default 31 days [I]).
 	MaxWindow time.Duration
-	Now       func() time.Time // for token expiry and 接続テスト; default time.Now
 }
 
 // pace is one request per second per client [V3].
@@ -74,13 +69,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = marketplace.NewClient(marketplace.ClientConfig{
 		Marketplace: marketplace.Futureshop,
-		HTTP:        cfg.HTTP,
-		Timeout:     cfg.Timeout,
-		MaxAttempts: cfg.MaxAttempts,
-		BackoffBase: cfg.BackoffBase,
-		BackoffMax:  cfg.BackoffMax,
-		Pacer:       cfg.Pacer,
-		Recorder:    cfg.Recorder,
+		Transport:   cfg.Transport,
 		Redactor:    marketplace.DefaultRedactor(cfg.ClientSecret, cfg.ShopKey, c.basic),
 		Classify:    classify,
 	})

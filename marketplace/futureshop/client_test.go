@@ -51,12 +51,7 @@ func (e *env) client(t testing.TB, mod func(*futureshop.Config)) *futureshop.Cli
 		ShopKey:      futureshopsim.DemoShopKey,
 		ClientID:     futureshopsim.DemoClientID,
 		ClientSecret: futureshopsim.DemoClientSecret,
-		Timeout:      5 * time.Second,
-		BackoffBase:  5 * time.Millisecond,
-		BackoffMax:   100 * time.Millisecond,
-		Pacer:        marketplace.NewPacer(0),
-		Recorder:     e.calls,
-		Now:          e.clock.Now,
+		Transport:    marketplace.Transport{Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond, Pacer: marketplace.NewPacer(0), Recorder: e.calls, Now: e.clock.Now},
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -403,7 +398,7 @@ func TestNextURLElsewhereRefused(t *testing.T) {
 		_, _ = w.Write([]byte(`{"orderList":[],"nextUrl":"https://evil.example/admin-api/v1/shipping?cursor=x"}`))
 	}))
 	defer srv.Close()
-	c, err := futureshop.New(futureshop.Config{BaseURL: srv.URL, ShopKey: "s", ClientID: "c", ClientSecret: "x", Pacer: marketplace.NewPacer(0)})
+	c, err := futureshop.New(futureshop.Config{BaseURL: srv.URL, ShopKey: "s", ClientID: "c", ClientSecret: "x", Transport: marketplace.Transport{Pacer: marketplace.NewPacer(0)}})
 	if err != nil {
 		t.Fatal(err)
 	}

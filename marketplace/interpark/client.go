@@ -20,18 +20,13 @@ type Config struct {
 	CompanyNo  string // sc.supplyEntrNo
 	ContractNo string // sc.supplyCtrtSeq
 
-	HTTP        *http.Client
-	Timeout     time.Duration
-	MaxAttempts int
-	BackoffBase time.Duration
-	BackoffMax  time.Duration
-	Pacer       *marketplace.Pacer
-	Recorder    marketplace.CallRecorder
+	// Transport: HTTP client, per-attempt timeout, retries, pacer,
+	// API log recorder and the marketplace clock (Now).
+	marketplace.Transport
 
 	// MaxWindow is the longest span one list call covers (default and
 	// maximum MaxSearchWindow).
 	MaxWindow time.Duration
-	Now       func() time.Time // default time.Now
 }
 
 var pace = marketplace.Pace{Rate: Rate, Burst: 1}
@@ -58,15 +53,11 @@ func New(cfg Config) *Client {
 	c := &Client{cfg: cfg, key: marketplace.CredentialKey(marketplace.Interpark, cfg.ShopID, cfg.CompanyNo, cfg.ContractNo)}
 	red := marketplace.DefaultRedactor()
 	red.Fields = append(red.Fields, ParamCompanyNo, ParamContractNo)
+	t := cfg.Transport
+	t.HTTP = withUTF8(t.HTTP)
 	c.http = marketplace.NewClient(marketplace.ClientConfig{
 		Marketplace: marketplace.Interpark,
-		HTTP:        withUTF8(cfg.HTTP),
-		Timeout:     cfg.Timeout,
-		MaxAttempts: cfg.MaxAttempts,
-		BackoffBase: cfg.BackoffBase,
-		BackoffMax:  cfg.BackoffMax,
-		Pacer:       cfg.Pacer,
-		Recorder:    cfg.Recorder,
+		Transport:   t,
 		Redactor:    red,
 		Classify:    classify,
 	})

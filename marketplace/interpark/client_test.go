@@ -39,9 +39,11 @@ func newEnv(t testing.TB, rateFactor float64) *env {
 
 func (e *env) client(mod func(*interpark.Config)) *interpark.Client {
 	cfg := interpark.Config{
-		BaseURL: e.srv.URL, ShopID: interparksim.DemoShopID, CompanyNo: interparksim.DemoCompanyNo, ContractNo: interparksim.DemoContractNo,
-		Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
-		Pacer: marketplace.NewPacer(0), Recorder: e.calls, Now: e.clock.Now,
+		BaseURL:    e.srv.URL,
+		ShopID:     interparksim.DemoShopID,
+		CompanyNo:  interparksim.DemoCompanyNo,
+		ContractNo: interparksim.DemoContractNo,
+		Transport:  marketplace.Transport{Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond, Pacer: marketplace.NewPacer(0), Recorder: e.calls, Now: e.clock.Now},
 	}
 	if mod != nil {
 		mod(&cfg)

@@ -18,13 +18,9 @@ type Config struct {
 	ServiceSecret string
 	LicenseKey    string
 
-	HTTP        *http.Client
-	Timeout     time.Duration // per attempt
-	MaxAttempts int
-	BackoffBase time.Duration
-	BackoffMax  time.Duration
-	Pacer       *marketplace.Pacer
-	Recorder    marketplace.CallRecorder
+	// Transport: HTTP client, per-attempt timeout, retries, pacer,
+	// API log recorder and the marketplace clock (Now).
+	marketplace.Transport
 
 	PageSize int // searchOrder page size; default 1000
 	// ReachableHits is how many hits of one search RMS lets a client page
@@ -34,7 +30,6 @@ type Config struct {
 	// MaxWindow is the longest span one search covers: RMS allows 63 days;
 	// SPEC §4 import runs use one week.
 	MaxWindow time.Duration
-	Now       func() time.Time // for the 730-day limit; default time.Now
 }
 
 // Published pacing [V3]: about 1 request/second per shop for the Order API,
@@ -82,13 +77,7 @@ func New(cfg Config) *Client {
 	}
 	c.http = marketplace.NewClient(marketplace.ClientConfig{
 		Marketplace: marketplace.Rakuten,
-		HTTP:        cfg.HTTP,
-		Timeout:     cfg.Timeout,
-		MaxAttempts: cfg.MaxAttempts,
-		BackoffBase: cfg.BackoffBase,
-		BackoffMax:  cfg.BackoffMax,
-		Pacer:       cfg.Pacer,
-		Recorder:    cfg.Recorder,
+		Transport:   cfg.Transport,
 		Redactor:    marketplace.DefaultRedactor(cfg.ServiceSecret, cfg.LicenseKey, c.auth),
 		Classify:    classify,
 	})

@@ -47,12 +47,7 @@ func (e *env) client(mod func(*rakuten.Config)) *rakuten.Client {
 		BaseURL:       e.srv.URL,
 		ServiceSecret: e.creds.ServiceSecret,
 		LicenseKey:    e.creds.LicenseKey,
-		Timeout:       5 * time.Second,
-		BackoffBase:   5 * time.Millisecond,
-		BackoffMax:    100 * time.Millisecond,
-		Pacer:         marketplace.NewPacer(0),
-		Recorder:      e.calls,
-		Now:           e.clock.Now,
+		Transport:     marketplace.Transport{Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond, Pacer: marketplace.NewPacer(0), Recorder: e.calls, Now: e.clock.Now},
 	}
 	if mod != nil {
 		mod(&cfg)

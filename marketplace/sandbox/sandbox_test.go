@@ -63,14 +63,22 @@ func TestCredentialsJSONDrivesTheRealClient(t *testing.T) {
 		t.Fatalf("base_url %v", rk["base_url"])
 	}
 	// Only the base URL changes: the real client works against the sandbox.
-	c := rakuten.New(rakuten.Config{BaseURL: rk["base_url"].(string), ServiceSecret: rk["service_secret"].(string),
-		LicenseKey: rk["license_key"].(string), Pacer: marketplace.NewPacer(0)})
+	c := rakuten.New(rakuten.Config{
+		BaseURL:       rk["base_url"].(string),
+		ServiceSecret: rk["service_secret"].(string),
+		LicenseKey:    rk["license_key"].(string),
+		Transport:     marketplace.Transport{Pacer: marketplace.NewPacer(0)},
+	})
 	info, err := c.TestConnection(context.Background())
 	if err != nil || info.ExpiresAt.IsZero() {
 		t.Fatalf("connection test via credentials.json: %+v %v", info, err)
 	}
-	expired := rakuten.New(rakuten.Config{BaseURL: rk["base_url"].(string), ServiceSecret: rk["service_secret"].(string),
-		LicenseKey: rk["expired_license_key"].(string), Pacer: marketplace.NewPacer(0), MaxAttempts: 1})
+	expired := rakuten.New(rakuten.Config{
+		BaseURL:       rk["base_url"].(string),
+		ServiceSecret: rk["service_secret"].(string),
+		LicenseKey:    rk["expired_license_key"].(string),
+		Transport:     marketplace.Transport{Pacer: marketplace.NewPacer(0), MaxAttempts: 1},
+	})
 	_, err = expired.TestConnection(context.Background())
 	if marketplace.KindOf(err) != marketplace.CredentialExpired {
 		t.Fatalf("expired key: %v", err)
@@ -152,8 +160,12 @@ func TestFaultsFromGoAPI(t *testing.T) {
 	sb, srv := start(t)
 	creds := credentials(t, srv)["rakuten"]
 	sb.SetFault(marketplace.Rakuten, rakutensim.DemoShopID, kit.Fault{Kind: kit.FaultMaintenance})
-	c := rakuten.New(rakuten.Config{BaseURL: creds["base_url"].(string), ServiceSecret: creds["service_secret"].(string),
-		LicenseKey: creds["license_key"].(string), Pacer: marketplace.NewPacer(0)})
+	c := rakuten.New(rakuten.Config{
+		BaseURL:       creds["base_url"].(string),
+		ServiceSecret: creds["service_secret"].(string),
+		LicenseKey:    creds["license_key"].(string),
+		Transport:     marketplace.Transport{Pacer: marketplace.NewPacer(0)},
+	})
 	_, err := c.FetchOrders(context.Background(), []string{"400001-20261120-00000001"})
 	if marketplace.KindOf(err) != marketplace.Maintenance || !strings.Contains(marketplace.OperatorMessage(err), "メンテナンス") {
 		t.Fatalf("maintenance: %v", err)

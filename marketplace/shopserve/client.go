@@ -18,17 +18,12 @@ type Config struct {
 	StoreID    string // 店舗ID, e.g. "example.wc" [V3]
 	ManagerKey string // マネージャー認証キー, 40 hex [V3]
 
-	HTTP        *http.Client
-	Timeout     time.Duration // per attempt
-	MaxAttempts int
-	BackoffBase time.Duration
-	BackoffMax  time.Duration
-	Pacer       *marketplace.Pacer
-	Recorder    marketplace.CallRecorder
+	// Transport: HTTP client, per-attempt timeout, retries, pacer,
+	// API log recorder and the marketplace clock (Now).
+	marketplace.Transport
 
-	PageSize  int              // default MaxPageSize
-	MaxWindow time.Duration    // default and maximum one week (seed)
-	Now       func() time.Time // for the two-year limit; default time.Now
+	PageSize  int           // default MaxPageSize
+	MaxWindow time.Duration // default and maximum one week (seed)
 }
 
 // pace is the proposal's conservative 1 request/second per store [I].
@@ -68,13 +63,7 @@ func New(cfg Config) *Client {
 	}
 	c.http = marketplace.NewClient(marketplace.ClientConfig{
 		Marketplace: marketplace.Shopserve,
-		HTTP:        cfg.HTTP,
-		Timeout:     cfg.Timeout,
-		MaxAttempts: cfg.MaxAttempts,
-		BackoffBase: cfg.BackoffBase,
-		BackoffMax:  cfg.BackoffMax,
-		Pacer:       cfg.Pacer,
-		Recorder:    cfg.Recorder,
+		Transport:   cfg.Transport,
 		Redactor:    marketplace.DefaultRedactor(cfg.ManagerKey, c.auth),
 		Classify:    classify,
 	})

@@ -43,15 +43,10 @@ func newEnv(t testing.TB, n int, span time.Duration, rateFactor float64) *env {
 
 func (e *env) client(mod func(*shopserve.Config)) *shopserve.Client {
 	cfg := shopserve.Config{
-		BaseURL:     e.srv.URL + "/v2",
-		StoreID:     e.creds.StoreID,
-		ManagerKey:  e.creds.ManagerKey,
-		Timeout:     5 * time.Second,
-		BackoffBase: 5 * time.Millisecond,
-		BackoffMax:  100 * time.Millisecond,
-		Pacer:       marketplace.NewPacer(0),
-		Recorder:    e.calls,
-		Now:         e.clock.Now,
+		BaseURL:    e.srv.URL + "/v2",
+		StoreID:    e.creds.StoreID,
+		ManagerKey: e.creds.ManagerKey,
+		Transport:  marketplace.Transport{Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond, Pacer: marketplace.NewPacer(0), Recorder: e.calls, Now: e.clock.Now},
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -441,8 +436,12 @@ func TestMaintenancePageIsMaintenance(t *testing.T) {
 			w.WriteHeader(tc.status)
 			_, _ = w.Write([]byte(tc.body))
 		}))
-		c := shopserve.New(shopserve.Config{BaseURL: srv.URL, StoreID: "x.wc", ManagerKey: strings.Repeat("a", 40), Pacer: marketplace.NewPacer(0),
-			MaxAttempts: 2, BackoffBase: time.Millisecond})
+		c := shopserve.New(shopserve.Config{
+			BaseURL:    srv.URL,
+			StoreID:    "x.wc",
+			ManagerKey: strings.Repeat("a", 40),
+			Transport:  marketplace.Transport{Pacer: marketplace.NewPacer(0), MaxAttempts: 2, BackoffBase: time.Millisecond},
+		})
 		_, err := c.TestConnection(context.Background())
 		srv.Close()
 		if marketplace.KindOf(err) != tc.want {

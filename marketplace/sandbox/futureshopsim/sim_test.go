@@ -239,8 +239,13 @@ func TestCredentialsJSONDrivesTheClient(t *testing.T) {
 	if !fs.Simulated || fs.BaseURL != srv.URL+"/sandbox/futureshop" || fs.ShopKey == "" || fs.ClientID == "" || fs.ClientSecret == "" {
 		t.Fatalf("credentials.json futureshop = %+v", fs)
 	}
-	c, err := futureshop.New(futureshop.Config{BaseURL: fs.BaseURL, ShopKey: fs.ShopKey, ClientID: fs.ClientID, ClientSecret: fs.ClientSecret,
-		Pacer: marketplace.NewPacer(0)})
+	c, err := futureshop.New(futureshop.Config{
+		BaseURL:      fs.BaseURL,
+		ShopKey:      fs.ShopKey,
+		ClientID:     fs.ClientID,
+		ClientSecret: fs.ClientSecret,
+		Transport:    marketplace.Transport{Pacer: marketplace.NewPacer(0)},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -171,8 +171,13 @@ func TestCredentialsJSONDrivesTheRealClient(t *testing.T) {
 	if ip["simulated"] != true || ip["base_url"] != srv.URL+"/sandbox/interpark" {
 		t.Fatalf("interpark entry %v", ip)
 	}
-	c := interpark.New(interpark.Config{BaseURL: ip["base_url"].(string), ShopID: ip["shop_id"].(string),
-		CompanyNo: ip["company_no"].(string), ContractNo: ip["supply_contract_no"].(string), Pacer: marketplace.NewPacer(0)})
+	c := interpark.New(interpark.Config{
+		BaseURL:    ip["base_url"].(string),
+		ShopID:     ip["shop_id"].(string),
+		CompanyNo:  ip["company_no"].(string),
+		ContractNo: ip["supply_contract_no"].(string),
+		Transport:  marketplace.Transport{Pacer: marketplace.NewPacer(0)},
+	})
 	if _, err := c.TestConnection(context.Background()); err != nil {
 		t.Fatalf("connection test via credentials.json: %v", err)
 	}

@@ -201,7 +201,7 @@ func TestCredentialsJSONDrivesTheRealClient(t *testing.T) {
 	if ss["simulated"] != true || ss["base_url"] != srv.URL+"/sandbox/shopserve/v2" || ss["store_id"] != shopservesim.DemoStoreID {
 		t.Fatalf("credentials.json shopserve = %v", ss)
 	}
-	c := shopserve.New(shopserve.Config{BaseURL: ss["base_url"].(string), StoreID: ss["store_id"].(string), ManagerKey: ss["manager_key"].(string), Pacer: marketplace.NewPacer(0)})
+	c := shopserve.New(shopserve.Config{BaseURL: ss["base_url"].(string), StoreID: ss["store_id"].(string), ManagerKey: ss["manager_key"].(string), Transport: marketplace.Transport{Pacer: marketplace.NewPacer(0)}})
 	if _, err := c.TestConnection(context.Background()); err != nil {
 		t.Fatalf("connection test via credentials.json: %v", err)
 	}
