@@ -25,6 +25,8 @@ type Browser struct {
 	t   testing.TB
 	Ctx context.Context // the chromedp context, for anything not wrapped here
 	dir string
+	// downloads counts Download calls, each saved in its own folder.
+	downloads int
 }
 
 // OpenBrowser starts headless Chromium (1280×900) for t, closed when t ends.
