@@ -52,14 +52,17 @@ func (b bars) black(i int) bool {
 }
 
 // barcodeRight draws s's barcode with its right edge at right and the text
-// centred under it; it returns the barcode's left edge.
-func (d *doc) barcodeRight(s string, right, y, maxW, h float64) (float64, error) {
+// centred under it. A value Code128 cannot carry (beyond ASCII) or too long
+// to scan in maxW is printed as text with the reason, so one odd order
+// number never spoils a whole print run.
+func (d *doc) barcodeRight(s string, right, y, maxW, h float64) {
 	b, err := newCode128(s, maxW)
-	if err != nil {
-		return 0, err
+	if err != nil || b.width() > maxW {
+		d.cell(right-maxW, y, maxW, 5, 8, "（バーコードにできない番号です）", "R", "")
+		d.cell(right-maxW, y+h+0.5, maxW, 4, 9, s, "R", "")
+		return
 	}
 	x := right - b.width()
 	b.draw(d, x, y, h)
 	d.cell(x, y+h+0.5, b.width(), 4, 9, s, "C", "")
-	return x, nil
 }

@@ -44,9 +44,7 @@ func (p *PackingSlips) Add(s domain.PackingSlip) error {
 	p.newPage()
 	d := p.d
 	d.text(slipLeft, 25, 80, 20, "納品書")
-	if _, err := d.barcodeRight(o.ChannelOrderNo, slipRight, 14, 85, 14); err != nil {
-		return err
-	}
+	d.barcodeRight(o.ChannelOrderNo, slipRight, 14, 85, 14)
 	d.text(slipLeft, 34, 90, 9, "注文番号: "+o.ChannelOrderNo)
 	d.text(slipLeft, 39, 90, 9, "注文日: "+o.OrderedAt.In(tokyo).Format("2006年1月2日 15:04"))
 	d.text(slipLeft, 44, 90, 9, "販売チャネル: "+orDash(s.ChannelName))

@@ -104,3 +104,18 @@ func TestPackingSlipLongOrderContinues(t *testing.T) {
 		}
 	}
 }
+
+// An order number Code128 cannot carry is printed as text, and the other
+// pages keep their barcodes.
+func TestPackingSlipUnbarcodableNumber(t *testing.T) {
+	a, b := sampleSlip(1), sampleSlip(2)
+	a.Order.ChannelOrderNo = "注文-１２３"
+	pdf := slips(t, a, b)
+	if got := papertest.Barcodes(t, pdf, 2); len(got) != 1 || got[0] != b.Order.ChannelOrderNo {
+		t.Errorf("page 2 barcodes %q", got)
+	}
+	text := papertest.Text(t, pdf, 1)
+	if !strings.Contains(text, "バーコードにできない番号です") || !strings.Contains(text, "注文-１２３") {
+		t.Errorf("page 1:\n%s", text)
+	}
+}
