@@ -93,7 +93,7 @@ func newFixtureWith(t testing.TB, o fixtureOptions) *fixture {
 		payments = []string{"クレジットカード", "代金引換", "銀行振込", "後払い", "Apple Pay", "ローソン、郵便局ATM等（前払）"}
 	case domain.MarketplaceAmazon:
 		f.amazon = sb.Simulator("amazon").(*amazonsim.Sim)
-		f.amazon.AddSeller("seller-a", "テスト出品者", "Atzr|seller-a", amazon.MarketplaceJP, 0)
+		f.amazon.NewShop(amazonsim.ShopOptions{ID: "seller-a", Name: "テスト出品者", RefreshToken: "Atzr|seller-a", MarketplaceID: amazon.MarketplaceJP})
 		if err := f.amazon.AddOrdersBetween("seller-a", n, t0.Add(-o.span), t0.Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}

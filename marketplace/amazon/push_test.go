@@ -63,7 +63,7 @@ func TestPushShipmentConfirmsOnAmazon(t *testing.T) {
 	if err != nil || len(rec.Results) != 1 || !rec.Results[0].OK {
 		t.Fatalf("push: %v %+v", err, rec)
 	}
-	got := e.sim.Confirmations(amazonsim.DemoSellerID)
+	got := e.sim.Shipments(amazonsim.DemoSellerID)
 	if len(got) != 1 || got[0].OrderID != o.Number || got[0].Request.PackageDetail.TrackingNumber != "123456789012" {
 		t.Fatalf("simulator recorded %+v", got)
 	}

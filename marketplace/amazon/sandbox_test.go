@@ -47,7 +47,7 @@ func newEnv(t testing.TB) *env {
 // seller adds a seller with exactly n orders spread over [from, to).
 func (e *env) seller(id string, n int, from, to time.Time) amazon.Credentials {
 	refresh := "Atzr|test-" + id
-	e.sim.AddSeller(id, "テスト "+id, refresh, amazon.MarketplaceJP, 0)
+	e.sim.NewShop(amazonsim.ShopOptions{ID: id, Name: "テスト " + id, RefreshToken: refresh, MarketplaceID: amazon.MarketplaceJP})
 	if err := e.sim.AddOrdersBetween(id, n, from, to); err != nil {
 		e.t.Fatal(err)
 	}

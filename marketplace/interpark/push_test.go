@@ -41,7 +41,7 @@ func TestPushShipments(t *testing.T) {
 			t.Fatalf("line result %+v", r)
 		}
 	}
-	got := e.sim.Received(interparksim.DemoShopID)
+	got := e.sim.Shipments(interparksim.DemoShopID)
 	if len(got) != len(orders[0].Lines) || got[0].Tracking != "612345678901" || got[0].Carrier != "169199" || got[0].Date != "20261120" {
 		t.Fatalf("received %+v", got)
 	}

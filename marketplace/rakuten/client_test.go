@@ -481,13 +481,13 @@ func TestHitCapReanchors(t *testing.T) {
 			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 2840, Span: 24 * time.Hour})
 			must(t, e.sim.AddOrders(id, 304)) // 305 at one second: the 2,840th to the 3,144th
 			e.clock.Advance(busy)
-			must(t, e.sim.AddOrdersOver(id, 200, time.Hour))
+			must(t, e.sim.AddOrdersBetween(id, 200, e.clock.Now().Add(-time.Hour), e.clock.Now()))
 		}, 305, false},
 		{"more orders in one second than the cap", func(e *env, id string) {
 			e.sim.NewShop(rakutensim.ShopOptions{ID: id, Orders: 100, Span: 24 * time.Hour})
 			must(t, e.sim.AddOrders(id, 3019))
 			e.clock.Advance(busy)
-			must(t, e.sim.AddOrdersOver(id, 200, time.Hour))
+			must(t, e.sim.AddOrdersBetween(id, 200, e.clock.Now().Add(-time.Hour), e.clock.Now()))
 		}, 3020, true},
 	}
 	for i, tt := range tests {

@@ -97,7 +97,7 @@ func TestPushShipments(t *testing.T) {
 		r[3].OK || !strings.Contains(r[3].Message, "配送会社") {
 		t.Fatalf("results %+v", r)
 	}
-	got, ok := e.sim.Shipped("test.wc", open)
+	got, ok := e.sim.Shipment("test.wc", open)
 	if !ok || got.SlipNumber != "1234-5678-9012" || got.DeliveryCompany != "ヤマト運輸" || got.ShippedOn != "2026-11-20" {
 		t.Fatalf("the store received %+v", got)
 	}
@@ -137,10 +137,10 @@ func TestPushStock(t *testing.T) {
 	if len(r) != 5 || !r[0].OK || !r[1].OK || r[2].OK || r[2].Code != shopserve.CodeInvalidParameter || r[3].OK || r[3].Code != shopserve.CodeNotFound || !r[4].OK {
 		t.Fatalf("results %+v", r)
 	}
-	if s, _ := e.sim.StockOf("test.wc", multi.ItemNumber, multi.Variants[1].Options); s.Quantity != 7 || s.Unlimited {
+	if s, _ := e.sim.Stock("test.wc", multi.ItemNumber, multi.Variants[1].Options); s.Quantity != 7 || s.Unlimited {
 		t.Fatalf("option stock %+v", s)
 	}
-	if s, _ := e.sim.StockOf("test.wc", single.ItemNumber, ""); !s.Unlimited {
+	if s, _ := e.sim.Stock("test.wc", single.ItemNumber, ""); !s.Unlimited {
 		t.Fatalf("single stock %+v; the last update said unlimited", s)
 	}
 }

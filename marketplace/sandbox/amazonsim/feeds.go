@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace/amazon"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 )
 
 // Carriers the simulator accepts (amazon.md §3.6: the third-party copies of
@@ -29,7 +30,7 @@ func (s *Sim) confirmShipment(w http.ResponseWriter, r *http.Request, sl *seller
 		return badInput("The request body is not valid JSON.")
 	}
 	pd := req.PackageDetail
-	now := s.clock.Now()
+	now := s.Now()
 	switch {
 	case req.MarketplaceID == "":
 		return badInput("Missing required field: marketplaceId")
@@ -108,8 +109,8 @@ func positiveNumeric(s string) bool {
 	return err == nil && n > 0
 }
 
-// Confirmations returns what confirmShipment accepted for a seller.
-func (s *Sim) Confirmations(shop string) []Confirmation {
+// Shipments returns what confirmShipment accepted for a seller.
+func (s *Sim) Shipments(shop string) []Confirmation {
 	sl := s.seller(shop)
 	if sl == nil {
 		return nil
@@ -161,7 +162,7 @@ func (s *Sim) createFeedDocument(w http.ResponseWriter, r *http.Request, sl *sel
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&spec); err != nil || spec.ContentType == "" {
 		return badInput("contentType is required.")
 	}
-	d := &document{id: "amzn1.tortuga.4." + newID(32), contentType: spec.ContentType, expires: s.clock.Now().Add(urlFor)}
+	d := &document{id: "amzn1.tortuga.4." + kit.RandHex(32), contentType: spec.ContentType, expires: s.Now().Add(urlFor)}
 	sl.mu.Lock()
 	sl.docs[d.id] = d
 	sl.mu.Unlock()
@@ -169,9 +170,9 @@ func (s *Sim) createFeedDocument(w http.ResponseWriter, r *http.Request, sl *sel
 }
 
 func (s *Sim) findDoc(id string) (*seller, *document) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, sl := range s.sellers {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	for _, sl := range s.AllShops() {
 		sl.mu.Lock()
 		d := sl.docs[id]
 		sl.mu.Unlock()
@@ -198,7 +199,7 @@ func (s *Sim) upload(w http.ResponseWriter, r *http.Request) {
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	switch {
-	case s.clock.Now().After(d.expires):
+	case s.Now().After(d.expires):
 		s3Err(w, http.StatusForbidden, "AccessDenied", "Request has expired")
 		return
 	case r.Header.Get("Content-Type") != d.contentType:
@@ -240,11 +241,11 @@ func (s *Sim) createFeed(w http.ResponseWriter, r *http.Request, sl *seller) (in
 	case !contains(spec.MarketplaceIDs, sl.marketplaceID):
 		return badInput("Invalid marketplaceIds.")
 	}
-	if spec.FeedType == amazon.FeedTypeJSONListings && !s.limits.Allow(sl.id, "createFeed:"+amazon.FeedTypeJSONListings, 5.0/300, 5) {
+	if spec.FeedType == amazon.FeedTypeJSONListings && !s.Limits().Allow(sl.id, "createFeed:"+amazon.FeedTypeJSONListings, 5.0/300, 5) {
 		// JSON_LISTINGS_FEED has its own quota: 5 submissions per 5 minutes.
 		return http.StatusTooManyRequests, amazon.ErrorList{Errors: []amazon.APIError{{Code: "QuotaExceeded", Message: "You exceeded your quota for the requested resource."}}}
 	}
-	now := s.clock.Now()
+	now := s.Now()
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	d := sl.docs[spec.InputFeedDocumentID]
@@ -273,7 +274,7 @@ func (s *Sim) createFeed(w http.ResponseWriter, r *http.Request, sl *seller) (in
 	zw := gzip.NewWriter(&gz)
 	_, _ = zw.Write(report)
 	_ = zw.Close()
-	res := &document{id: "amzn1.tortuga.4." + newID(32), contentType: "application/json", data: gz.Bytes(), uploaded: true, gzip: true}
+	res := &document{id: "amzn1.tortuga.4." + kit.RandHex(32), contentType: "application/json", data: gz.Bytes(), uploaded: true, gzip: true}
 	sl.docs[res.id] = res
 	f.reportDoc = res.id
 	sl.feeds[f.FeedID] = f
@@ -315,7 +316,7 @@ func (s *Sim) getFeed(w http.ResponseWriter, r *http.Request, sl *seller) (int, 
 	if f == nil {
 		return http.StatusNotFound, amazon.ErrorList{Errors: []amazon.APIError{{Code: "NotFound", Message: "The requested feed was not found."}}}
 	}
-	return http.StatusOK, sl.view(f, s.clock.Now())
+	return http.StatusOK, sl.view(f, s.Now())
 }
 
 func (s *Sim) getFeedDocument(w http.ResponseWriter, r *http.Request, sl *seller) (int, any) {
@@ -338,7 +339,7 @@ func (s *Sim) Feeds(shop string) []amazon.Feed {
 	if sl == nil {
 		return nil
 	}
-	now := s.clock.Now()
+	now := s.Now()
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	out := make([]amazon.Feed, 0, len(sl.feedOrder))

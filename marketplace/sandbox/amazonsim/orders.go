@@ -57,8 +57,25 @@ func newSeller(s *Sim, id, name, refresh, mp string, n int) *seller {
 		feeds: map[string]*feed{}, stock: map[string]int{}}
 }
 
-// addBetween adds n orders created evenly over [from, to).
-func (sl *seller) addBetween(n int, from, to time.Time) {
+// Creds are what credentials.json lists of a seller.
+type Creds struct {
+	SellerID      string `json:"seller_id"`
+	Name          string `json:"name"`
+	RefreshToken  string `json:"refresh_token"`
+	MarketplaceID string `json:"marketplace_id"`
+	Country       string `json:"country"`
+}
+
+// Creds implements kit.Shop.
+func (sl *seller) Creds() Creds {
+	return Creds{SellerID: sl.id, Name: sl.name, RefreshToken: sl.refreshToken,
+		MarketplaceID: sl.marketplaceID, Country: countryOf(sl.marketplaceID)}
+}
+
+// Add implements kit.Shop, with one difference: orders are created evenly
+// over [from, to), to excluded as searchOrders' createdBefore excludes it,
+// so a window [from, to) holds exactly n.
+func (sl *seller) Add(n int, from, to time.Time) {
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	step := time.Duration(0)
@@ -443,7 +460,7 @@ func decodeToken(t string, q url.Values) (int, bool) {
 }
 
 func (s *Sim) searchOrders(w http.ResponseWriter, r *http.Request, sl *seller) (int, any) {
-	now := s.clock.Now()
+	now := s.Now()
 	q := r.URL.Query()
 	p, msg := sl.parseSearch(q, now)
 	if msg != "" {
@@ -503,7 +520,7 @@ func (s *Sim) getOrder(w http.ResponseWriter, r *http.Request, sl *seller) (int,
 	if msg != "" {
 		return badInput(msg)
 	}
-	now := s.clock.Now()
+	now := s.Now()
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	i, ok := sl.index(r.PathValue("orderId"))

@@ -12,10 +12,7 @@
 package amazonsim
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -24,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/amazon"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 )
@@ -44,16 +42,11 @@ const TokenLifetime = time.Hour
 
 // Sim is the Amazon simulator.
 type Sim struct {
-	env    kit.Env
-	clock  *kit.Clock
-	gen    *kit.Gen
-	faults *kit.Faults
-	limits *kit.RateLimits
-	start  time.Time
-	mux    *http.ServeMux
+	kit.Base[Creds, *seller] // by seller id
+	gen                      *kit.Gen
+	start                    time.Time
+	mux                      *http.ServeMux
 
-	mu      sync.Mutex
-	sellers map[string]*seller // by seller id
 	byToken map[string]*seller // by refresh token
 	access  map[string]accessToken
 
@@ -68,16 +61,12 @@ type accessToken struct {
 
 // New builds the simulator with the demo seller.
 func New(env kit.Env) *Sim {
-	if env.Clock == nil {
-		env.Clock = kit.NewClock()
-	}
-	s := &Sim{
-		env: env, clock: env.Clock, faults: kit.NewFaults(), limits: kit.NewRateLimits(env.RateFactor),
-		start:   env.Clock.Now().Truncate(time.Second),
-		sellers: map[string]*seller{}, byToken: map[string]*seller{}, access: map[string]accessToken{},
-	}
+	s := &Sim{byToken: map[string]*seller{}, access: map[string]accessToken{}}
+	s.Init(env)
+	s.start = s.Now().Truncate(time.Second)
 	s.gen = kit.NewGen(env.Seed, s.start)
-	s.AddSeller(DemoSellerID, "Renkei デモストア", DemoRefreshToken, amazon.MarketplaceJP, SeedOrders)
+	s.NewShop(ShopOptions{ID: DemoSellerID, Name: "Renkei デモストア", RefreshToken: DemoRefreshToken,
+		MarketplaceID: amazon.MarketplaceJP, Orders: SeedOrders})
 	s.routes()
 	return s
 }
@@ -85,54 +74,27 @@ func New(env kit.Env) *Sim {
 // published are SP-API's default usage plans (amazon.md §6), kept apart
 // from the client's own table so the simulator checks the client rather
 // than agreeing with it.
-var published = map[string]struct {
-	rate  float64
-	burst int
-}{
-	"searchOrders":                 {0.0056, 20},
-	"getOrder":                     {0.5, 30},
-	"confirmShipment":              {2, 10},
-	"createFeedDocument":           {0.5, 15},
-	"createFeed":                   {0.0083, 15},
-	"getFeed":                      {2, 15},
-	"getFeedDocument":              {0.0222, 10},
-	"getMarketplaceParticipations": {0.016, 15},
+var published = map[string]kit.Pace{
+	"searchOrders":                 {Rate: 0.0056, Burst: 20},
+	"getOrder":                     {Rate: 0.5, Burst: 30},
+	"confirmShipment":              {Rate: 2, Burst: 10},
+	"createFeedDocument":           {Rate: 0.5, Burst: 15},
+	"createFeed":                   {Rate: 0.0083, Burst: 15},
+	"getFeed":                      {Rate: 2, Burst: 15},
+	"getFeedDocument":              {Rate: 0.0222, Burst: 10},
+	"getMarketplaceParticipations": {Rate: 0.016, Burst: 15},
 }
 
 // Name implements sandbox.Simulator.
-func (s *Sim) Name() string { return "amazon" }
-
-// Faults implements sandbox.Simulator.
-func (s *Sim) Faults() *kit.Faults { return s.faults }
-
-// Limits implements sandbox.Simulator.
-func (s *Sim) Limits() *kit.RateLimits { return s.limits }
+func (s *Sim) Name() string { return marketplace.Amazon }
 
 // Clock is the simulator's clock.
-func (s *Sim) Clock() *kit.Clock { return s.clock }
-
-// Shops implements sandbox.Simulator: the seller ids.
-func (s *Sim) Shops() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.sellers))
-	for id := range s.sellers {
-		out = append(out, id)
-	}
-	return out
-}
+func (s *Sim) Clock() *kit.Clock { return s.Env.Clock }
 
 // Credentials implements sandbox.Simulator. Both the SP-API endpoint and
 // LWA live under base (token at base + /auth/o2/token).
 func (s *Sim) Credentials(base string) any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var sellers []map[string]string
-	for _, sl := range s.sellers {
-		sellers = append(sellers, map[string]string{"seller_id": sl.id, "name": sl.name,
-			"refresh_token": sl.refreshToken, "marketplace_id": sl.marketplaceID, "country": countryOf(sl.marketplaceID)})
-	}
-	return map[string]any{
+	return s.Listing(base, map[string]any{
 		"endpoint":       base,
 		"auth_endpoint":  base,
 		"token_url":      base + amazon.PathToken,
@@ -142,9 +104,8 @@ func (s *Sim) Credentials(base string) any {
 		"seller_id":      DemoSellerID,
 		"marketplace":    "JP",
 		"marketplace_id": amazon.MarketplaceJP,
-		"sellers":        sellers,
 		"note":           "アクセストークンの有効期限は3600秒（サンドボックス時計）。レート制限はSP-APIの既定値です。",
-	}
+	})
 }
 
 func countryOf(mp string) string {
@@ -156,44 +117,27 @@ func countryOf(mp string) string {
 	return ""
 }
 
-// AddSeller adds a seller with its own refresh token and n seeded orders.
-func (s *Sim) AddSeller(id, name, refreshToken, marketplaceID string, n int) {
-	sl := newSeller(s, id, name, refreshToken, marketplaceID, len(s.sellers))
-	s.mu.Lock()
-	s.sellers[id] = sl
-	s.byToken[refreshToken] = sl
-	s.mu.Unlock()
-	if n > 0 {
-		sl.addBetween(n, s.start.Add(-30*24*time.Hour), s.start)
-	}
+// ShopOptions describe a new seller.
+type ShopOptions struct {
+	ID, Name      string
+	RefreshToken  string // the seller's LWA authorisation
+	MarketplaceID string // amazon.MarketplaceJP, …
+	Orders        int    // spread over the 30 days before now
 }
 
-// AddOrders implements sandbox.Simulator: n orders placed now.
-func (s *Sim) AddOrders(shop string, n int) error {
-	sl := s.seller(shop)
-	if sl == nil {
-		return fmt.Errorf("amazonsim: no seller %q", shop)
-	}
-	now := s.clock.Now()
-	sl.addBetween(n, now, now)
-	return nil
-}
-
-// AddOrdersBetween adds n orders spread evenly over [from, to), for tests
-// and benchmarks that need an exact count in a window (up to 1,000,000).
-func (s *Sim) AddOrdersBetween(shop string, n int, from, to time.Time) error {
-	sl := s.seller(shop)
-	if sl == nil {
-		return fmt.Errorf("amazonsim: no seller %q", shop)
-	}
-	sl.addBetween(n, from, to)
-	return nil
+// NewShop adds a seller with its own refresh token and seeded orders.
+func (s *Sim) NewShop(o ShopOptions) {
+	s.Open(o.Orders, 30*24*time.Hour, 0, func(n int, _ int64, _ time.Time) (string, *seller) {
+		sl := newSeller(s, o.ID, o.Name, o.RefreshToken, o.MarketplaceID, n)
+		s.byToken[o.RefreshToken] = sl
+		return o.ID, sl
+	})
 }
 
 func (s *Sim) seller(id string) *seller {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sellers[id]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	return s.Shop(id)
 }
 
 // TokenCalls counts token exchanges served (successful or not).
@@ -237,7 +181,7 @@ func (s *Sim) routes() {
 
 // ServeHTTP implements http.Handler on the real paths.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set(amazon.HeaderRequestID, newID(8))
+	w.Header().Set(amazon.HeaderRequestID, kit.RandHex(8))
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -258,21 +202,21 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
 		lwaErr(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 		return
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sl := s.byToken[g.RefreshToken]
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	if sl == nil {
 		lwaErr(w, http.StatusBadRequest, "invalid_grant", "The request has an invalid grant parameter : refresh_token")
 		return
 	}
-	if s.faults.Active(sl.id, kit.FaultExpiredCredential) {
+	if s.Faults().Active(sl.id, kit.FaultExpiredCredential) {
 		lwaErr(w, http.StatusUnauthorized, "invalid_client", "The LWA secret token you provided has expired.")
 		return
 	}
-	tok := "Atza|" + newID(48)
-	s.mu.Lock()
-	s.access[tok] = accessToken{seller: sl, expires: s.clock.Now().Add(TokenLifetime)}
-	s.mu.Unlock()
+	tok := "Atza|" + kit.RandHex(48)
+	s.Mu.Lock()
+	s.access[tok] = accessToken{seller: sl, expires: s.Now().Add(TokenLifetime)}
+	s.Mu.Unlock()
 	writeJSON(w, http.StatusOK, amazon.TokenResponse{AccessToken: tok, TokenType: "bearer",
 		ExpiresIn: int(TokenLifetime / time.Second), RefreshToken: g.RefreshToken})
 }
@@ -304,33 +248,28 @@ func readGrant(r *http.Request) (grant, bool) {
 type handler func(w http.ResponseWriter, r *http.Request, sl *seller) (status int, body any)
 
 // api wraps an operation with what Amazon's gateway does first: the access
-// token, injected faults, and the rate limit of the operation.
+// token, the rate limit of the operation, then injected faults.
 func (s *Sim) api(op string, h handler) http.HandlerFunc {
 	pace := published[op]
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.count(op)
 		tok := r.Header.Get(amazon.HeaderAccessToken)
-		s.mu.Lock()
+		s.Mu.Lock()
 		at, ok := s.access[tok]
-		s.mu.Unlock()
+		s.Mu.Unlock()
 		switch {
 		case !ok:
 			writeErr(w, http.StatusForbidden, "", "Unauthorized", "Access to requested resource is denied.", "The access token you provided is revoked, malformed or invalid.")
 			return
-		case !s.clock.Now().Before(at.expires):
+		case !s.Now().Before(at.expires):
 			writeErr(w, http.StatusForbidden, "", "Unauthorized", "Access to requested resource is denied.", "The access token you provided has expired.")
 			return
 		}
 		sl := at.seller
-		if f, ok := s.faults.Take(sl.id, op); ok && s.fault(w, r, f) {
+		if !s.Admit(w, r, sl.id, op, op, pace, replies) {
 			return
 		}
-		if !s.limits.Allow(sl.id, op, pace.rate, pace.burst) {
-			// No rate header on 429 (amazon.md §1).
-			writeErr(w, http.StatusTooManyRequests, "", "QuotaExceeded", "You exceeded your quota for the requested resource.", "")
-			return
-		}
-		rateHdr := strconv.FormatFloat(pace.rate, 'f', -1, 64)
+		rateHdr := strconv.FormatFloat(pace.Rate, 'f', -1, 64)
 		status, body := h(w, r, sl)
 		if status < 300 || status == http.StatusBadRequest || status == http.StatusNotFound {
 			w.Header().Set(amazon.HeaderRateLimit, rateHdr)
@@ -343,29 +282,24 @@ func (s *Sim) api(op string, h handler) http.HandlerFunc {
 	}
 }
 
-// fault produces an injected failure; false means "carry on" (slow).
-func (s *Sim) fault(w http.ResponseWriter, r *http.Request, f kit.Fault) bool {
-	switch f.Kind {
-	case kit.FaultThrottle:
+// replies are SP-API's answers to the injected faults; over a usage plan
+// it answers 429 QuotaExceeded without a rate header [V].
+var replies = kit.Replies{
+	Throttle: func(w http.ResponseWriter) {
 		writeErr(w, http.StatusTooManyRequests, "", "QuotaExceeded", "You exceeded your quota for the requested resource.", "")
-	case kit.FaultServerError:
+	},
+	ServerError: func(w http.ResponseWriter) {
 		writeErr(w, http.StatusInternalServerError, "", "InternalFailure", "We encountered an internal error. Please try again.", "")
-	case kit.FaultMaintenance:
+	},
+	Maintenance: func(w http.ResponseWriter) {
 		writeErr(w, http.StatusServiceUnavailable, "", "ServiceUnavailable", "Service temporarily unavailable. Please try again later.", "")
-	case kit.FaultMalformed:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(`{"orders":[{"orderId":"250-`))
-	case kit.FaultTimeout:
-		kit.Hold(r, 10*time.Minute)
+	},
+	Timeout: func(w http.ResponseWriter) {
 		writeErr(w, http.StatusGatewayTimeout, "", "RequestTimeout", "Request timed out.", "")
-	case kit.FaultSlow:
-		kit.Hold(r, f.Delay)
-		return false
-	default:
-		return false
-	}
-	return true
+	},
+	TimeoutHold:   10 * time.Minute,
+	Malformed:     `{"orders":[{"orderId":"250-`,
+	MalformedType: "application/json",
 }
 
 func (s *Sim) participations(w http.ResponseWriter, r *http.Request, sl *seller) (int, any) {
@@ -391,9 +325,7 @@ func lowerName(n string) string {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	kit.WriteJSON(w, status, "application/json", v)
 }
 
 // writeErr writes the SP-API error shape {"errors":[{code,message,details}]}.
@@ -403,10 +335,4 @@ func writeErr(w http.ResponseWriter, status int, _ string, code, msg, details st
 
 func lwaErr(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, amazon.TokenError{Error: code, ErrorDescription: desc})
-}
-
-func newID(n int) string {
-	b := make([]byte, (n+1)/2)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)[:n]
 }

@@ -366,7 +366,7 @@ func TestCredentialsJSONListsAmazon(t *testing.T) {
 func TestMillionOrderShop(t *testing.T) {
 	f := newFixture(t, 1000)
 	const n = 1_000_000
-	f.sim.AddSeller("A2MILLION", "百万件", "Atzr|million", amazon.MarketplaceJP, 0)
+	f.sim.NewShop(amazonsim.ShopOptions{ID: "A2MILLION", Name: "百万件", RefreshToken: "Atzr|million", MarketplaceID: amazon.MarketplaceJP})
 	if err := f.sim.AddOrdersBetween("A2MILLION", n, t0.Add(-30*24*time.Hour), t0.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -51,18 +51,14 @@ func (s *Sim) search(w http.ResponseWriter, r *http.Request, shopKey string, now
 			return
 		}
 	}
-	off := 0
-	if c := q.Get(futureshop.QueryCursor); c != "" {
-		var ok bool
-		if off, ok = decodeCursor(c); !ok {
-			apiError(w, http.StatusBadRequest, futureshop.CodeInvalidParam, "cursor が不正です")
-			return
-		}
+	off, ok := cursorOffset(w, q)
+	if !ok {
+		return
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopKey]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopKey)
 	var hits []simOrder
 	for _, o := range sh.orders {
 		// Both ends inclusive to the second [I].
@@ -97,9 +93,9 @@ func (s *Sim) search(w http.ResponseWriter, r *http.Request, shopKey string, now
 
 func (s *Sim) detail(w http.ResponseWriter, r *http.Request, shopKey string, now time.Time) {
 	no := strings.TrimPrefix(r.URL.Path, futureshop.PathOrderDetail)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopKey]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopKey)
 	o, ok := sh.find(no)
 	if !ok {
 		apiError(w, http.StatusNotFound, futureshop.CodeNotFound, "受注番号 "+no+" は存在しません")

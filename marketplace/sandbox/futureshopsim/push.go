@@ -12,7 +12,7 @@ import (
 	"github.com/renkei-oss/renkei/marketplace/futureshop"
 )
 
-// find returns the order numbered no. Callers hold s.mu.
+// find returns the order numbered no. Callers hold s.Mu.
 func (sh *shop) find(no string) (simOrder, bool) {
 	n, err := strconv.ParseInt(no, 10, 64)
 	if err != nil {
@@ -63,9 +63,9 @@ func (s *Sim) ship(w http.ResponseWriter, r *http.Request, shopKey string) {
 		apiError(w, http.StatusBadRequest, futureshop.CodeInvalidParam, "orderList は1〜100件で指定してください")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopKey]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopKey)
 	resp := futureshop.ResultResponse{Status: futureshop.ResultSuccess}
 	for _, o := range req.OrderList {
 		res := futureshop.ItemResult{OrderNo: o.OrderNo, Status: futureshop.ResultSuccess}
@@ -122,17 +122,13 @@ func dateOK(s string) bool {
 // demo catalogue pages.
 func (s *Sim) stockSearch(w http.ResponseWriter, r *http.Request, shopKey string) {
 	q := r.URL.Query()
-	off := 0
-	if c := q.Get(futureshop.QueryCursor); c != "" {
-		var ok bool
-		if off, ok = decodeCursor(c); !ok {
-			apiError(w, http.StatusBadRequest, futureshop.CodeInvalidParam, "cursor が不正です")
-			return
-		}
+	off, ok := cursorOffset(w, q)
+	if !ok {
+		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopKey]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopKey)
 	const pageSize = 10
 	resp := futureshop.InventorySearchResponse{ProductList: []futureshop.InventoryProduct{}}
 	end := min(off+pageSize, len(sh.items))
@@ -164,9 +160,9 @@ func (s *Sim) stockUpdate(w http.ResponseWriter, r *http.Request, shopKey string
 		apiError(w, http.StatusBadRequest, futureshop.CodeInvalidParam, "productList は1〜100件で指定してください") // [I]
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopKey]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopKey)
 	resp := futureshop.ResultResponse{Status: futureshop.ResultSuccess}
 	for _, p := range req.ProductList {
 		res := futureshop.ItemResult{ProductNo: p.ProductNo, Status: futureshop.ResultSuccess}
@@ -200,9 +196,9 @@ func (s *Sim) stockUpdate(w http.ResponseWriter, r *http.Request, shopKey string
 
 // Stock returns a shop's count of productNo's variation (tests).
 func (s *Sim) Stock(shopKey, productNo, optionCode string) (int, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopKey]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopKey)
 	if sh == nil {
 		return 0, false
 	}

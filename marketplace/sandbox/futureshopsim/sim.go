@@ -6,16 +6,13 @@
 package futureshopsim
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
@@ -38,21 +35,12 @@ const PageSize = 100
 
 // The gateway allows one request per second per client [V3], with a burst
 // of 2 [I] so network jitter does not punish a client pacing at 1/s.
-const (
-	limitRate  = futureshop.RatePerSecond
-	limitBurst = 2
-)
+var pace = kit.Pace{Rate: futureshop.RatePerSecond, Burst: 2}
 
 // Sim is the futureshop simulator.
 type Sim struct {
-	env    kit.Env
-	faults *kit.Faults
-	limits *kit.RateLimits
-
-	mu     sync.Mutex
-	shops  map[string]*shop // by shop key
-	order  []string
-	tokens map[string]token
+	kit.Base[Creds, *shop] // by shop key
+	tokens                 map[string]token
 }
 
 type token struct {
@@ -93,11 +81,8 @@ type simOrder struct {
 // New builds the simulator with its demo shop: 200 orders over the last 30
 // days of the sandbox clock.
 func New(env kit.Env) *Sim {
-	if env.Clock == nil {
-		env.Clock = kit.NewClock()
-	}
-	s := &Sim{env: env, faults: kit.NewFaults(), limits: kit.NewRateLimits(env.RateFactor),
-		shops: map[string]*shop{}, tokens: map[string]token{}}
+	s := &Sim{tokens: map[string]token{}}
+	s.Init(env)
 	s.NewShop(ShopOptions{Creds: Creds{ShopKey: DemoShopKey, ClientID: DemoClientID, ClientSecret: DemoClientSecret}, Orders: 200})
 	return s
 }
@@ -105,36 +90,14 @@ func New(env kit.Env) *Sim {
 // Name implements sandbox.Simulator.
 func (s *Sim) Name() string { return marketplace.Futureshop }
 
-// Faults implements sandbox.Simulator.
-func (s *Sim) Faults() *kit.Faults { return s.faults }
-
-// Limits implements sandbox.Simulator.
-func (s *Sim) Limits() *kit.RateLimits { return s.limits }
-
-// Shops implements sandbox.Simulator.
-func (s *Sim) Shops() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.order...)
-}
-
 // Credentials implements sandbox.Simulator.
 func (s *Sim) Credentials(baseURL string) any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	shops := make([]Creds, 0, len(s.order))
-	for _, k := range s.order {
-		shops = append(shops, s.shops[k].creds)
-	}
-	return map[string]any{
-		"simulated":     true,
-		"base_url":      baseURL,
+	return s.Listing(baseURL, map[string]any{
 		"shop_key":      DemoShopKey,
 		"client_id":     DemoClientID,
 		"client_secret": DemoClientSecret,
 		"note":          "API接続先URLにbase_urlを入力します（futureshopのAPIドメインに当たります）",
-		"shops":         shops,
-	}
+	})
 }
 
 // ShopOptions describe a new simulated shop.
@@ -146,23 +109,24 @@ type ShopOptions struct {
 
 // NewShop adds a shop and returns its credentials.
 func (s *Sim) NewShop(o ShopOptions) Creds {
-	now := s.env.Clock.Now()
-	if o.Span <= 0 {
-		o.Span = 30 * 24 * time.Hour
+	return s.Open(o.Orders, o.Span, 30*24*time.Hour, func(n int, seed int64, now time.Time) (string, *shop) {
+		sh := newShop(o.Creds, n, seed, now)
+		return sh.creds.ShopKey, sh
+	}).creds
+}
+
+// newShop makes the n-th shop; empty credentials are generated.
+func newShop(c Creds, n int, seed int64, now time.Time) *shop {
+	if c.ShopKey == "" {
+		c.ShopKey = fmt.Sprintf("shop%04d", n+1)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := len(s.order)
-	if o.Creds.ShopKey == "" {
-		o.Creds.ShopKey = fmt.Sprintf("shop%04d", n+1)
+	if c.ClientID == "" {
+		c.ClientID = "fs-client." + kit.RandHex(32)
 	}
-	if o.Creds.ClientID == "" {
-		o.Creds.ClientID = "fs-client." + randHex(16)
+	if c.ClientSecret == "" {
+		c.ClientSecret = kit.RandHex(64)
 	}
-	if o.Creds.ClientSecret == "" {
-		o.Creds.ClientSecret = randHex(32)
-	}
-	sh := &shop{creds: o.Creds, gen: kit.NewGen(s.env.Seed+int64(n)*104729, now), base: 100000000001 + int64(n)*10000000,
+	sh := &shop{creds: c, gen: kit.NewGen(seed, now), base: 100000000001 + int64(n)*10000000,
 		shipped: map[string]shipped{}, stock: map[string]map[string]int{}}
 	sh.items = sh.gen.Catalog()
 	for i, it := range sh.items {
@@ -172,50 +136,28 @@ func (s *Sim) NewShop(o ShopOptions) Creds {
 		}
 		sh.stock[it.ItemNumber] = rows
 	}
-	for i := range o.Orders {
-		// Evenly spread, oldest first, whole seconds like the API.
-		at := now.Add(-o.Span + time.Duration(i)*o.Span/time.Duration(o.Orders)).Truncate(time.Second)
-		sh.orders = append(sh.orders, simOrder{idx: i, at: at})
-	}
-	s.shops[o.Creds.ShopKey] = sh
-	s.order = append(s.order, o.Creds.ShopKey)
-	return o.Creds
+	return sh
 }
 
-// AddOrders implements sandbox.Simulator: n orders dated now.
-func (s *Sim) AddOrders(shopKey string, n int) error {
-	return s.AddOrdersAt(shopKey, n, s.env.Clock.Now())
-}
+// Creds implements kit.Shop.
+func (sh *shop) Creds() Creds { return sh.creds }
 
-// AddOrdersAt adds n orders dated at.
-func (s *Sim) AddOrdersAt(shopKey string, n int, at time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh, ok := s.shops[shopKey]
-	if !ok {
-		return fmt.Errorf("店舗キー %s のショップはありません", shopKey)
-	}
-	for range n {
-		sh.orders = append(sh.orders, simOrder{idx: len(sh.orders), at: at.Truncate(time.Second)})
+// Add implements kit.Shop over [from, to), in whole seconds like the API;
+// orders may lie before those the shop has, and the list stays sorted by
+// order time.
+func (sh *shop) Add(n int, from, to time.Time) {
+	for k := range n {
+		at := from.Add(to.Sub(from) * time.Duration(k) / time.Duration(n)).Truncate(time.Second)
+		sh.orders = append(sh.orders, simOrder{idx: len(sh.orders), at: at})
 	}
 	sort.SliceStable(sh.orders, func(i, j int) bool { return sh.orders[i].at.Before(sh.orders[j].at) })
-	return nil
 }
 
 // Stats implements sandbox.StatsReporter.
 func (s *Sim) Stats(shopKey string) []kit.Stat {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sh := s.shops[shopKey]; sh != nil {
+	return kit.Query(&s.Base, shopKey, func(sh *shop) []kit.Stat {
 		return []kit.Stat{{Label: "受注", Value: len(sh.orders)}, {Label: "発送済み（発送API）", Value: len(sh.shipped)}, {Label: "在庫更新（行）", Value: sh.updates}}
-	}
-	return nil
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	})
 }
 
 // ServeHTTP serves futureshop on its real paths.
@@ -247,7 +189,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Method Not Allowed")
 		return
 	}
-	now := s.env.Clock.Now()
+	now := s.Now()
 	var shopKey string
 	if op == futureshop.OpToken {
 		sh, ok := s.client(r)
@@ -263,36 +205,8 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !s.limits.Allow(shopKey, "api", limitRate, limitBurst) {
-		w.Header().Set("Retry-After", "1")
-		apiError(w, http.StatusTooManyRequests, futureshop.CodeTooManyRequests, "Too Many Requests") // [I]
+	if !s.Admit(w, r, shopKey, op, "api", pace, replies) {
 		return
-	}
-	if f, ok := s.faults.Take(shopKey, op); ok {
-		switch f.Kind {
-		case kit.FaultThrottle:
-			w.Header().Set("Retry-After", "1")
-			apiError(w, http.StatusTooManyRequests, futureshop.CodeTooManyRequests, "Too Many Requests")
-			return
-		case kit.FaultServerError:
-			apiError(w, http.StatusInternalServerError, futureshop.CodeInternal, "Internal Server Error")
-			return
-		case kit.FaultMaintenance:
-			w.Header().Set("Retry-After", "3600")
-			apiError(w, http.StatusServiceUnavailable, futureshop.CodeMaintenance, "メンテナンス中です") // [I]
-			return
-		case kit.FaultTimeout:
-			kit.Hold(r, 2*time.Minute)
-			http.Error(w, "Gateway Timeout", http.StatusGatewayTimeout)
-			return
-		case kit.FaultSlow:
-			kit.Hold(r, f.Delay)
-		case kit.FaultMalformed:
-			w.Header().Set("Content-Type", futureshop.ContentTypeJSON)
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write([]byte(`{"orderList":[{"orderNo":"1000`))
-			return
-		}
 	}
 	switch op {
 	case futureshop.OpToken:
@@ -319,10 +233,10 @@ func (s *Sim) client(r *http.Request) (*shop, bool) {
 	if !ok || key == "" {
 		return nil, false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[key]
-	if sh == nil || sh.creds.ClientID != id || sh.creds.ClientSecret != secret || s.faults.Active(key, kit.FaultExpiredCredential) {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(key)
+	if sh == nil || sh.creds.ClientID != id || sh.creds.ClientSecret != secret || s.Faults().Active(key, kit.FaultExpiredCredential) {
 		return nil, false
 	}
 	return sh, true
@@ -335,10 +249,10 @@ func (s *Sim) bearer(r *http.Request, now time.Time) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
 	t, ok := s.tokens[tok]
-	if !ok || !now.Before(t.expires) || t.shop != r.Header.Get(futureshop.HeaderShopKey) || s.faults.Active(t.shop, kit.FaultExpiredCredential) {
+	if !ok || !now.Before(t.expires) || t.shop != r.Header.Get(futureshop.HeaderShopKey) || s.Faults().Active(t.shop, kit.FaultExpiredCredential) {
 		return "", false
 	}
 	return t.shop, true
@@ -349,17 +263,32 @@ func (s *Sim) issueToken(w http.ResponseWriter, r *http.Request, shopKey string,
 		oauthError(w, http.StatusBadRequest, futureshop.OAuthInvalidGrant, "grant_type must be client_credentials")
 		return
 	}
-	tok := randHex(24)
-	s.mu.Lock()
+	tok := kit.RandHex(48)
+	s.Mu.Lock()
 	s.tokens[tok] = token{shop: shopKey, expires: now.Add(TokenLifetime)}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeJSON(w, http.StatusOK, futureshop.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(TokenLifetime / time.Second)})
 }
 
+// replies are the API's answers to the injected faults; over the limit it
+// answers as the throttle fault does [I].
+var replies = kit.Replies{
+	Throttle: func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", "1")
+		apiError(w, http.StatusTooManyRequests, futureshop.CodeTooManyRequests, "Too Many Requests") // [I]
+	},
+	ServerError: func(w http.ResponseWriter) {
+		apiError(w, http.StatusInternalServerError, futureshop.CodeInternal, "Internal Server Error")
+	},
+	Maintenance: func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", "3600")
+		apiError(w, http.StatusServiceUnavailable, futureshop.CodeMaintenance, "メンテナンス中です") // [I]
+	},
+	Malformed: `{"orderList":[{"orderNo":"1000`, MalformedType: futureshop.ContentTypeJSON,
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", futureshop.ContentTypeJSON+"; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	kit.WriteJSON(w, status, futureshop.ContentTypeJSON+"; charset=utf-8", v)
 }
 
 func apiError(w http.ResponseWriter, status int, code, msg string) {
@@ -373,6 +302,20 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 // cursor is opaque to clients: base64 of the next offset.
 func encodeCursor(off int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(off)))
+}
+
+// cursorOffset reads the query's cursor (none: 0); a broken one is
+// answered 400 and false.
+func cursorOffset(w http.ResponseWriter, q url.Values) (int, bool) {
+	c := q.Get(futureshop.QueryCursor)
+	if c == "" {
+		return 0, true
+	}
+	off, ok := decodeCursor(c)
+	if !ok {
+		apiError(w, http.StatusBadRequest, futureshop.CodeInvalidParam, "cursor が不正です")
+	}
+	return off, ok
 }
 
 func decodeCursor(c string) (int, bool) {

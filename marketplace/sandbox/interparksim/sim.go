@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
@@ -28,23 +27,14 @@ const (
 )
 
 // Gateway limit per seller [I]: 1/s with a burst of 2 for network jitter.
-const (
-	limitRate  = 1
-	limitBurst = 2
-)
+var pace = kit.Pace{Rate: 1, Burst: 2}
 
 // codeBadParam answers a list call with missing or wrong dates [I].
 const codeBadParam = "101"
 
 // Sim is the Interpark simulator.
 type Sim struct {
-	env    kit.Env
-	faults *kit.Faults
-	limits *kit.RateLimits
-
-	mu        sync.Mutex
-	shops     map[string]*shop
-	shopOrder []string
+	kit.Base[Creds, *shop]
 }
 
 // Creds are one seller's identifiers.
@@ -82,10 +72,8 @@ type Shipped struct {
 // New builds the simulator with its demo seller: 120 orders over the last
 // 14 days of the sandbox clock.
 func New(env kit.Env) *Sim {
-	if env.Clock == nil {
-		env.Clock = kit.NewClock()
-	}
-	s := &Sim{env: env, faults: kit.NewFaults(), limits: kit.NewRateLimits(env.RateFactor), shops: map[string]*shop{}}
+	s := &Sim{}
+	s.Init(env)
 	s.NewShop(ShopOptions{Creds: Creds{ShopID: DemoShopID, CompanyNo: DemoCompanyNo, ContractNo: DemoContractNo}, Orders: 120, Span: 14 * 24 * time.Hour})
 	return s
 }
@@ -93,37 +81,15 @@ func New(env kit.Env) *Sim {
 // Name implements sandbox.Simulator.
 func (s *Sim) Name() string { return marketplace.Interpark }
 
-// Faults implements sandbox.Simulator.
-func (s *Sim) Faults() *kit.Faults { return s.faults }
-
-// Limits implements sandbox.Simulator.
-func (s *Sim) Limits() *kit.RateLimits { return s.limits }
-
-// Shops implements sandbox.Simulator.
-func (s *Sim) Shops() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.shopOrder...)
-}
-
 // Credentials implements sandbox.Simulator.
 func (s *Sim) Credentials(baseURL string) any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	shops := make([]Creds, 0, len(s.shopOrder))
-	for _, id := range s.shopOrder {
-		shops = append(shops, s.shops[id].creds)
-	}
-	demo := s.shops[DemoShopID].creds
-	return map[string]any{
-		"simulated":          true,
-		"base_url":           baseURL,
+	demo, _ := s.ShopCreds(DemoShopID)
+	return s.Listing(baseURL, map[string]any{
 		"shop_id":            demo.ShopID,
 		"company_no":         demo.CompanyNo,
 		"supply_contract_no": demo.ContractNo,
 		"note":               "Interparkは3つの販売者識別子が認証情報です（トークンなし）。応答はEUC-KRのXMLです。",
-		"shops":              shops,
-	}
+	})
 }
 
 // ShopOptions describe a new seller.
@@ -135,109 +101,64 @@ type ShopOptions struct {
 
 // NewShop adds a seller and returns its identifiers.
 func (s *Sim) NewShop(o ShopOptions) Creds {
-	now := s.env.Clock.Now()
-	if o.Span <= 0 {
-		o.Span = 14 * 24 * time.Hour
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	seed := s.env.Seed + int64(len(s.shopOrder))*7919
-	if o.Creds.CompanyNo == "" {
-		o.Creds.CompanyNo = fmt.Sprintf("30000%05d", uint32(seed)%100000)
-	}
-	if o.Creds.ContractNo == "" {
-		o.Creds.ContractNo = "1"
-	}
-	sh := &shop{creds: o.Creds, gen: kit.NewGen(seed, now), seed: uint64(seed)}
-	sh.add(o.Orders, now, o.Span)
-	s.shops[o.Creds.ShopID] = sh
-	s.shopOrder = append(s.shopOrder, o.Creds.ShopID)
-	return sh.creds
-}
-
-// AddOrders implements sandbox.Simulator: n 新規注文 dated now.
-func (s *Sim) AddOrders(shopID string, n int) error {
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh, ok := s.shops[shopID]
-	if !ok {
-		return fmt.Errorf("ショップ %s はありません", shopID)
-	}
-	sh.add(n, now, 0)
-	return nil
-}
-
-// add appends n orders over span ending at now, keeping the slice sorted.
-func (sh *shop) add(n int, now time.Time, span time.Duration) {
-	if n <= 0 {
-		return
-	}
-	end := now.Unix()
-	start := end - int64(span/time.Second)
-	if len(sh.orders) > 0 {
-		last := sh.orders[len(sh.orders)-1].at
-		start, end = max(start, last), max(end, last)
-	}
-	for i := range n {
-		at := end
-		if n > 1 {
-			at = start + (end-start)*int64(i)/int64(n-1)
+	return s.Open(o.Orders, o.Span, 14*24*time.Hour, func(_ int, seed int64, now time.Time) (string, *shop) {
+		if o.Creds.CompanyNo == "" {
+			o.Creds.CompanyNo = fmt.Sprintf("30000%05d", uint32(seed)%100000)
 		}
-		sh.orders = append(sh.orders, rec{idx: len(sh.orders), at: at})
-	}
+		if o.Creds.ContractNo == "" {
+			o.Creds.ContractNo = "1"
+		}
+		return o.Creds.ShopID, &shop{creds: o.Creds, gen: kit.NewGen(seed, now), seed: uint64(seed)}
+	}).creds
+}
+
+// Creds implements kit.Shop.
+func (sh *shop) Creds() Creds { return sh.creds }
+
+// Add implements kit.Shop: never before the newest order, so the slice
+// stays sorted.
+func (sh *shop) Add(n int, from, to time.Time) {
+	sh.orders = kit.AppendSpread(sh.orders, n, from, to, func(r rec) int64 { return r.at },
+		func(i int, at int64) rec { return rec{idx: i, at: at} })
 }
 
 // Acknowledged counts the seller's orders moved to 発送対象 by the
 // new-order list.
 func (s *Sim) Acknowledged(shopID string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sh := s.shops[shopID]; sh != nil {
-		return sh.acks
-	}
-	return 0
+	return kit.Query(&s.Base, shopID, func(sh *shop) int { return sh.acks })
 }
 
 // Listable counts the seller's orders the two lists can return (not
 // cancelled), in [from, to).
 func (s *Sim) Listable(shopID string, from, to time.Time) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
-	if sh == nil {
-		return 0
-	}
-	n := 0
-	for _, o := range sh.orders {
-		if o.at >= from.Unix() && o.at < to.Unix() && !sh.gen.Traits(o.idx).Cancel {
-			n++
+	return kit.Query(&s.Base, shopID, func(sh *shop) int {
+		n := 0
+		for _, o := range sh.orders {
+			if o.at >= from.Unix() && o.at < to.Unix() && !sh.gen.Traits(o.idx).Cancel {
+				n++
+			}
 		}
-	}
-	return n
+		return n
+	})
 }
 
 // Stats implements sandbox.StatsReporter.
 func (s *Sim) Stats(shopID string) []kit.Stat {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
-	if sh == nil {
-		return nil
-	}
-	fresh := 0
-	for _, o := range sh.orders {
-		if o.ackedAt == 0 && !sh.gen.Traits(o.idx).Cancel {
-			fresh++
+	return kit.Query(&s.Base, shopID, func(sh *shop) []kit.Stat {
+		fresh := 0
+		for _, o := range sh.orders {
+			if o.ackedAt == 0 && !sh.gen.Traits(o.idx).Cancel {
+				fresh++
+			}
 		}
-	}
-	return []kit.Stat{
-		{Label: "注文数", Value: len(sh.orders)},
-		{Label: "新規注文（未確認）", Value: fresh},
-		{Label: "発送対象に更新した注文", Value: sh.acks},
-		{Label: "受信した発送完了（明細）", Value: len(sh.received)},
-		{Label: "API呼び出し", Value: sh.calls},
-	}
+		return []kit.Stat{
+			{Label: "注文数", Value: len(sh.orders)},
+			{Label: "新規注文（未確認）", Value: fresh},
+			{Label: "発送対象に更新した注文", Value: sh.acks},
+			{Label: "受信した発送完了（明細）", Value: len(sh.received)},
+			{Label: "API呼び出し", Value: sh.calls},
+		}
+	})
 }
 
 // ServeHTTP serves OrderClmAPI.do.
@@ -261,33 +182,8 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := sh.creds.ShopID
-	if !s.limits.Allow(id, "order", limitRate, limitBurst) {
-		writeResult(w, http.StatusTooManyRequests, interpark.CodeThrottled, interpark.MsgThrottled) // [I]
+	if !s.Admit(w, r, id, op, "order", pace, replies) {
 		return
-	}
-	if f, ok := s.faults.Take(id, op); ok {
-		switch f.Kind {
-		case kit.FaultThrottle:
-			writeResult(w, http.StatusTooManyRequests, interpark.CodeThrottled, interpark.MsgThrottled)
-			return
-		case kit.FaultServerError:
-			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
-			return
-		case kit.FaultMaintenance:
-			writeResult(w, http.StatusServiceUnavailable, interpark.CodeMaintenance, interpark.MsgMaintenance) // [I]
-			return
-		case kit.FaultTimeout:
-			kit.Hold(r, 2*time.Minute)
-			http.Error(w, "Gateway Timeout", http.StatusGatewayTimeout)
-			return
-		case kit.FaultSlow:
-			kit.Hold(r, f.Delay)
-		case kit.FaultMalformed:
-			w.Header().Set("Content-Type", interpark.ContentType)
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="euc-kr"?><ORDER_LIST><ORDER><ORD_NO>2026`))
-			return
-		}
 	}
 	switch op {
 	case interpark.MethodNewOrders, interpark.MethodShipTargets:
@@ -299,13 +195,29 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// replies are the API's answers to the injected faults; over the limit it
+// answers as the throttle fault does [I].
+var replies = kit.Replies{
+	Throttle: func(w http.ResponseWriter) {
+		writeResult(w, http.StatusTooManyRequests, interpark.CodeThrottled, interpark.MsgThrottled) // [I]
+	},
+	ServerError: func(w http.ResponseWriter) {
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+	},
+	Maintenance: func(w http.ResponseWriter) {
+		writeResult(w, http.StatusServiceUnavailable, interpark.CodeMaintenance, interpark.MsgMaintenance) // [I]
+	},
+	Malformed:     `<?xml version="1.0" encoding="euc-kr"?><ORDER_LIST><ORDER><ORD_NO>2026`,
+	MalformedType: interpark.ContentType,
+}
+
 // authenticate finds the seller of the three identifiers. A standing
 // expired-credential fault stands for a revoked supply contract.
 func (s *Sim) authenticate(r *http.Request) *shop {
 	id := r.Form.Get(interpark.ParamShopID)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[id]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(id)
 	if sh == nil {
 		return nil
 	}
@@ -314,7 +226,7 @@ func (s *Sim) authenticate(r *http.Request) *shop {
 	if !write && (r.Form.Get(interpark.ParamCompanyNo) != sh.creds.CompanyNo || r.Form.Get(interpark.ParamContractNo) != sh.creds.ContractNo) {
 		return nil
 	}
-	if s.faults.Active(id, kit.FaultExpiredCredential) {
+	if s.Faults().Active(id, kit.FaultExpiredCredential) {
 		return nil
 	}
 	sh.calls++
@@ -337,8 +249,8 @@ func (s *Sim) list(w http.ResponseWriter, r *http.Request, sh *shop, op string) 
 			page = p
 		}
 	}
-	now := s.env.Clock.Now()
-	s.mu.Lock()
+	now := s.Now()
+	s.Mu.Lock()
 	lo := sort.Search(len(sh.orders), func(i int) bool { return sh.orders[i].at >= from.Unix() })
 	var hits []int
 	for i := lo; i < len(sh.orders) && sh.orders[i].at <= to.Unix(); i++ {
@@ -366,7 +278,7 @@ func (s *Sim) list(w http.ResponseWriter, r *http.Request, sh *shop, op string) 
 			sh.acks++
 		}
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeOrders(w, sh, out, pages)
 }
 
@@ -379,14 +291,9 @@ func (sh *shop) rand(o rec) *rand.Rand {
 	return rand.New(rand.NewPCG(sh.seed^0x1a7e9a2c, uint64(o.idx)+1))
 }
 
-// Received returns the shipments the seller's delvCompForComm accepted.
-func (s *Sim) Received(shopID string) []Shipped {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sh := s.shops[shopID]; sh != nil {
-		return append([]Shipped(nil), sh.received...)
-	}
-	return nil
+// Shipments returns the shipments the seller's delvCompForComm accepted.
+func (s *Sim) Shipments(shopID string) []Shipped {
+	return kit.Query(&s.Base, shopID, func(sh *shop) []Shipped { return append([]Shipped(nil), sh.received...) })
 }
 
 // shipComplete answers delvCompForComm: 発送対象 (50) lines move to 70;
@@ -399,8 +306,8 @@ func (s *Sim) shipComplete(w http.ResponseWriter, r *http.Request, sh *shop) {
 		writeResult(w, http.StatusOK, codeBadParam, "sc.delvDt, sc.delvEntrNo, sc.invoNo 를 확인하세요")
 		return
 	}
-	now := s.env.Clock.Now()
-	s.mu.Lock()
+	now := s.Now()
+	s.Mu.Lock()
 	i := -1
 	for k := range sh.orders {
 		if orderNo(sh.orders[k]) == no {
@@ -430,22 +337,18 @@ func (s *Sim) shipComplete(w http.ResponseWriter, r *http.Request, sh *shop) {
 		sh.received = append(sh.received, Shipped{OrderNo: no, Seq: seqText, Date: date, Carrier: carrier, Tracking: tracking})
 		code, msg = interpark.CodeOK, "정상 처리되었습니다."
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeResult(w, http.StatusOK, code, msg)
 }
 
 // OrderNumbers lists the seller's ORD_NOs, oldest first, without touching
 // their state (tests, the sandbox page).
 func (s *Sim) OrderNumbers(shopID string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
-	if sh == nil {
-		return nil
-	}
-	out := make([]string, len(sh.orders))
-	for i, o := range sh.orders {
-		out[i] = orderNo(o)
-	}
-	return out
+	return kit.Query(&s.Base, shopID, func(sh *shop) []string {
+		out := make([]string, len(sh.orders))
+		for i, o := range sh.orders {
+			out[i] = orderNo(o)
+		}
+		return out
+	})
 }

@@ -130,7 +130,7 @@ func TestShipCompleteRefusals(t *testing.T) {
 	if got := ship(nos[len(nos)-1], "12-3"); !strings.Contains(got, "<CODE>101</CODE>") {
 		t.Fatalf("tracking with a hyphen: %s", got)
 	}
-	if len(sim.Received(interparksim.DemoShopID)) != 0 {
+	if len(sim.Shipments(interparksim.DemoShopID)) != 0 {
 		t.Fatal("a refused call was recorded as shipped")
 	}
 }

@@ -5,9 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/renkei-oss/renkei/marketplace"
 	"strconv"
 	"time"
+
+	"github.com/renkei-oss/renkei/marketplace"
 
 	"github.com/renkei-oss/renkei/marketplace/rakuten"
 )

@@ -8,6 +8,7 @@ import (
 
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/rakuten"
+	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 )
 
 // Codes the notes do not give; chosen for the simulator [I].
@@ -74,7 +75,7 @@ func (s *Sim) searchOrder(sh *shop, w http.ResponseWriter, r *http.Request, now 
 	if p := req.PaginationRequestModel; p != nil && len(p.SortModelList) > 0 && p.SortModelList[0].SortDirection == 2 {
 		desc = true
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sh.settle(now)
 	hits := sh.search(req.DateType, start.Unix(), end.Unix(), now.Unix(), req.OrderProgressList)
 	total := len(hits)
@@ -93,7 +94,7 @@ func (s *Sim) searchOrder(sh *shop, w http.ResponseWriter, r *http.Request, now 
 	for _, i := range hits[from:to] {
 		numbers = append(numbers, sh.number(i))
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	if total == 0 {
 		writeJSON(w, http.StatusOK, rakuten.SearchOrderResponse{
 			OrderNumberList:         []string{},
@@ -134,7 +135,7 @@ func (s *Sim) getOrder(sh *shop, w http.ResponseWriter, r *http.Request, now tim
 		OrderModelList   []rakuten.OrderModel `json:"OrderModelList"`
 		Version          int                  `json:"version"`
 	}{Version: req.Version, OrderModelList: []rakuten.OrderModel{}}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sh.settle(now)
 	for _, n := range req.OrderNumberList {
 		i, ok := sh.index(n)
@@ -147,7 +148,7 @@ func (s *Sim) getOrder(sh *shop, w http.ResponseWriter, r *http.Request, now tim
 		resp.OrderModelList = append(resp.OrderModelList, sh.model(i, now.Unix(), req.Version))
 		resp.MessageModelList = append(resp.MessageModelList, rakuten.Message{MessageType: "INFO", MessageCode: rakuten.MsgGetOrderOK, Message: "受注情報の取得に成功しました。", OrderNumber: n})
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -162,7 +163,7 @@ func (s *Sim) confirmOrder(sh *shop, w http.ResponseWriter, r *http.Request, now
 		return
 	}
 	var out []rakuten.Message
-	s.mu.Lock()
+	s.Mu.Lock()
 	for _, n := range req.OrderNumberList {
 		m := rakuten.Message{MessageType: "INFO", MessageCode: rakuten.MsgConfirmOK, Message: "注文確認に成功しました。", OrderNumber: n}
 		i, ok := sh.index(n)
@@ -182,16 +183,16 @@ func (s *Sim) confirmOrder(sh *shop, w http.ResponseWriter, r *http.Request, now
 		m.OrderNumber = n
 		out = append(out, m)
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	messages(http.StatusOK, w, out...)
 }
 
 // Progress is an order's orderProgress now (for tests).
 func (s *Sim) Progress(shopID, number string) (int, bool) {
-	now := s.env.Clock.Now().Unix()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
+	now := s.Now().Unix()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopID)
 	if sh == nil {
 		return 0, false
 	}
@@ -205,36 +206,28 @@ func (s *Sim) Progress(shopID, number string) (int, bool) {
 
 // OrderNumbers lists a shop's order numbers dated in [from, to], oldest first.
 func (s *Sim) OrderNumbers(shopID string, from, to time.Time) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
-	if sh == nil {
-		return nil
-	}
-	lo, hi := sh.between(from.Unix(), to.Unix())
-	out := make([]string, 0, hi-lo)
-	for i := lo; i < hi; i++ {
-		out = append(out, sh.number(i))
-	}
-	return out
+	return kit.Query(&s.Base, shopID, func(sh *shop) []string {
+		lo, hi := sh.between(from.Unix(), to.Unix())
+		out := make([]string, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			out = append(out, sh.number(i))
+		}
+		return out
+	})
 }
 
 // Hits lists the order numbers searchOrder matches for dateType in
 // [from, to] (both inclusive, as RMS), oldest order first and without the
 // 15,000 cap: what a complete import should end up with (for tests).
 func (s *Sim) Hits(shopID string, dateType int, from, to time.Time) []string {
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
-	if sh == nil {
-		return nil
-	}
-	sh.settle(now)
-	hits := sh.search(dateType, from.Unix(), to.Unix(), now.Unix(), nil)
-	out := make([]string, len(hits))
-	for k, i := range hits {
-		out[k] = sh.number(i)
-	}
-	return out
+	now := s.Now()
+	return kit.Query(&s.Base, shopID, func(sh *shop) []string {
+		sh.settle(now)
+		hits := sh.search(dateType, from.Unix(), to.Unix(), now.Unix(), nil)
+		out := make([]string, len(hits))
+		for k, i := range hits {
+			out[k] = sh.number(i)
+		}
+		return out
+	})
 }

@@ -86,14 +86,14 @@ func (s *Sim) updateShippingAsync(sh *shop, w http.ResponseWriter, r *http.Reque
 			}
 		}
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sh.asyncSeq++
 	id := fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x_%s", uint32(sh.asyncSeq*2654435761), sh.asyncSeq&0xffff, sh.asyncSeq&0xfff, len(sh.orders)&0xfff, sh.asyncSeq, now.In(marketplace.JST).Format("20060102150405"))
 	sh.async[id] = &asyncReq{id: id, readyAt: now.Add(s.asyncDelay), orders: req.OrderShippingModelList}
 	for _, o := range req.OrderShippingModelList {
 		sh.received = append(sh.received, ShippingReceived{RequestID: id, OrderNumber: o.OrderNumber, Baskets: o.BasketidModelList, ReceivedAt: now})
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	messages(http.StatusOK, w, rakuten.Message{MessageType: "INFO", MessageCode: rakuten.MsgShipAsyncAccepted, Message: "非同期出荷情報更新を受け付けました。", RequestID: id})
 }
 
@@ -180,7 +180,7 @@ func (s *Sim) getResultShippingAsync(sh *shop, w http.ResponseWriter, r *http.Re
 		messages(http.StatusBadRequest, w, errMsg(rakuten.MsgShipResultNoID, "requestIdを指定してください。"))
 		return
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sh.settle(now)
 	a := sh.async[req.RequestID]
 	var resp rakuten.GetResultResponse
@@ -190,7 +190,7 @@ func (s *Sim) getResultShippingAsync(sh *shop, w http.ResponseWriter, r *http.Re
 	} else {
 		resp.ResultShippingModelList = a.results
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -242,7 +242,7 @@ func (s *Sim) bulkUpsert(sh *shop, w http.ResponseWriter, r *http.Request, now t
 		}
 		seen[key] = true
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sh.stockCalls++
 	for _, row := range req.Inventories {
 		key := strings.ToLower(row.ManageNumber) + "/" + row.VariantID
@@ -254,20 +254,20 @@ func (s *Sim) bulkUpsert(sh *shop, w http.ResponseWriter, r *http.Request, now t
 		// Unknown SKUs are stored too, as RMS does [V3].
 		sh.stock[key] = Stock{ManageNumber: strings.ToLower(row.ManageNumber), VariantID: row.VariantID, Quantity: q, Updated: now}
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Sim) expiryDate(sh *shop, w http.ResponseWriter, r *http.Request, now time.Time) {
 	key := r.URL.Query().Get("licenseKey")
-	s.mu.Lock()
+	s.Mu.Lock()
 	c := sh.creds
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	var exp time.Time
 	switch key {
 	case c.LicenseKey:
 		exp = c.LicenseExpiresAt
-		if s.faults.Active(c.ShopID, kit.FaultExpiredCredential) {
+		if s.Faults().Active(c.ShopID, kit.FaultExpiredCredential) {
 			exp = endOfDay(now.AddDate(0, 0, -1))
 		}
 	case c.ExpiredLicenseKey:
@@ -295,19 +295,14 @@ func (s *Sim) genreGet(sh *shop, w http.ResponseWriter, r *http.Request, now tim
 
 // Shipments returns what the shop received through updateOrderShippingAsync.
 func (s *Sim) Shipments(shopID string) []ShippingReceived {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sh := s.shops[shopID]; sh != nil {
-		return append([]ShippingReceived(nil), sh.received...)
-	}
-	return nil
+	return kit.Query(&s.Base, shopID, func(sh *shop) []ShippingReceived { return append([]ShippingReceived(nil), sh.received...) })
 }
 
 // Stock returns the stock rows the shop holds and how many upsert calls it took.
 func (s *Sim) Stock(shopID string) (map[string]Stock, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	sh := s.Shop(shopID)
 	if sh == nil {
 		return nil, 0
 	}
@@ -321,35 +316,31 @@ func (s *Sim) Stock(shopID string) (map[string]Stock, int) {
 // Settle processes due async requests now (the page and tests use it; the
 // API paths settle on their own).
 func (s *Sim) Settle() {
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, sh := range s.shops {
+	now := s.Now()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	for _, sh := range s.AllShops() {
 		sh.settle(now)
 	}
 }
 
 // Stats implements sandbox.StatsReporter for the sandbox page.
 func (s *Sim) Stats(shopID string) []kit.Stat {
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.shops[shopID]
-	if sh == nil {
-		return nil
-	}
-	sh.settle(now)
-	pending := 0
-	for _, a := range sh.async {
-		if !a.done {
-			pending++
+	now := s.Now()
+	return kit.Query(&s.Base, shopID, func(sh *shop) []kit.Stat {
+		sh.settle(now)
+		pending := 0
+		for _, a := range sh.async {
+			if !a.done {
+				pending++
+			}
 		}
-	}
-	return []kit.Stat{
-		{Label: "注文数", Value: len(sh.orders)},
-		{Label: "受信した出荷実績（注文）", Value: len(sh.received)},
-		{Label: "処理待ちの非同期リクエスト", Value: pending},
-		{Label: "在庫データ（SKU）", Value: len(sh.stock)},
-		{Label: "在庫更新の呼び出し", Value: sh.stockCalls},
-	}
+		return []kit.Stat{
+			{Label: "注文数", Value: len(sh.orders)},
+			{Label: "受信した出荷実績（注文）", Value: len(sh.received)},
+			{Label: "処理待ちの非同期リクエスト", Value: pending},
+			{Label: "在庫データ（SKU）", Value: len(sh.stock)},
+			{Label: "在庫更新の呼び出し", Value: sh.stockCalls},
+		}
+	})
 }

@@ -55,7 +55,6 @@ func newShop(o ShopOptions, seed int64, now time.Time) *shop {
 		async:         map[string]*asyncReq{},
 		stock:         map[string]Stock{},
 	}
-	sh.add(o.Orders, now, o.Span)
 	return sh
 }
 
@@ -65,28 +64,14 @@ func endOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 23, 59, 59, 0, marketplace.JST)
 }
 
-// add appends n orders spread over span ending at now (span 0: all at now),
-// never before the newest existing order so the slice stays sorted.
-func (sh *shop) add(n int, now time.Time, span time.Duration) {
-	if n <= 0 {
-		return
-	}
-	end := now.Unix()
-	start := end - int64(span/time.Second)
-	if len(sh.orders) > 0 {
-		last := sh.orders[len(sh.orders)-1].at
-		start = max(start, last)
-		end = max(end, last)
-	}
-	sh.orders = append(sh.orders, make([]rec, n)...)
-	base := len(sh.orders) - n
-	for i := range n {
-		at := start
-		if n > 1 {
-			at = start + (end-start)*int64(i)/int64(n-1)
-		}
-		sh.orders[base+i] = rec{at: at}
-	}
+// Creds implements kit.Shop.
+func (sh *shop) Creds() Creds { return sh.creds }
+
+// Add implements kit.Shop: never before the newest existing order, so the
+// slice stays sorted.
+func (sh *shop) Add(n int, from, to time.Time) {
+	sh.orders = kit.AppendSpread(sh.orders, n, from, to, func(r rec) int64 { return r.at },
+		func(i int, at int64) rec { return rec{at: at} })
 }
 
 // number is the order number: <shopId>-<YYYYMMDD>-<serial> [V].

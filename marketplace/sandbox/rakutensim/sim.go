@@ -6,12 +6,7 @@
 package rakutensim
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/renkei-oss/renkei/marketplace"
@@ -25,25 +20,16 @@ const DemoShopID = "400001"
 // Published limits [V3] the gateway enforces per shop. The burst of 2 is
 // ours [I]: requests paced at 1/s arrive with network jitter, and a gateway
 // that refused every early arrival would punish well-behaved clients.
-var limits = map[string]struct {
-	rate  float64
-	burst int
-}{
-	"order":          {1, 2},
-	"inventory":      {1, 2},
-	"inventory-read": {5, 5},
-	"other":          {1, 2},
+var limits = map[string]kit.Pace{
+	"order":          {Rate: 1, Burst: 2},
+	"inventory":      {Rate: 1, Burst: 2},
+	"inventory-read": {Rate: 5, Burst: 5},
+	"other":          {Rate: 1, Burst: 2},
 }
 
 // Sim is the Rakuten simulator.
 type Sim struct {
-	env    kit.Env
-	faults *kit.Faults
-	limits *kit.RateLimits
-
-	mu         sync.Mutex
-	shops      map[string]*shop
-	shopOrder  []string
+	kit.Base[Creds, *shop]
 	asyncDelay time.Duration
 	reachable  int // hits a search can page through
 }
@@ -51,17 +37,8 @@ type Sim struct {
 // New builds the simulator with its demo shop: 200 orders over the last 30
 // days of the sandbox clock.
 func New(env kit.Env) *Sim {
-	if env.Clock == nil {
-		env.Clock = kit.NewClock()
-	}
-	s := &Sim{
-		env:        env,
-		faults:     kit.NewFaults(),
-		limits:     kit.NewRateLimits(env.RateFactor),
-		shops:      map[string]*shop{},
-		asyncDelay: 5 * time.Second,
-		reachable:  rakuten.MaxReachableHits,
-	}
+	s := &Sim{asyncDelay: 5 * time.Second, reachable: rakuten.MaxReachableHits}
+	s.Init(env)
 	s.NewShop(ShopOptions{ID: DemoShopID, Orders: 200, Span: 30 * 24 * time.Hour})
 	return s
 }
@@ -69,32 +46,19 @@ func New(env kit.Env) *Sim {
 // Name implements sandbox.Simulator.
 func (s *Sim) Name() string { return marketplace.Rakuten }
 
-// Faults implements sandbox.Simulator.
-func (s *Sim) Faults() *kit.Faults { return s.faults }
-
-// Limits implements sandbox.Simulator.
-func (s *Sim) Limits() *kit.RateLimits { return s.limits }
-
 // SetReachableHits lowers how many hits of one search can be paged through
 // (RMS: 15,000), so tests reach the cap with fewer orders.
 func (s *Sim) SetReachableHits(n int) {
-	s.mu.Lock()
+	s.Mu.Lock()
 	s.reachable = n
-	s.mu.Unlock()
+	s.Mu.Unlock()
 }
 
 // SetAsyncDelay sets how long (sandbox clock) async shipping requests take.
 func (s *Sim) SetAsyncDelay(d time.Duration) {
-	s.mu.Lock()
+	s.Mu.Lock()
 	s.asyncDelay = d
-	s.mu.Unlock()
-}
-
-// Shops implements sandbox.Simulator.
-func (s *Sim) Shops() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.shopOrder...)
+	s.Mu.Unlock()
 }
 
 // Creds are one shop's demo credentials.
@@ -107,35 +71,15 @@ type Creds struct {
 	ExpiredAt         time.Time `json:"expired_license_key_expired_at"`
 }
 
-// ShopCreds returns a shop's credentials.
-func (s *Sim) ShopCreds(id string) (Creds, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh, ok := s.shops[id]
-	if !ok {
-		return Creds{}, false
-	}
-	return sh.creds, true
-}
-
 // Credentials implements sandbox.Simulator.
 func (s *Sim) Credentials(baseURL string) any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	shops := make([]Creds, 0, len(s.shopOrder))
-	for _, id := range s.shopOrder {
-		shops = append(shops, s.shops[id].creds)
-	}
-	demo := s.shops[DemoShopID].creds
-	return map[string]any{
-		"simulated":           true,
-		"base_url":            baseURL,
+	demo, _ := s.ShopCreds(DemoShopID)
+	return s.Listing(baseURL, map[string]any{
 		"service_secret":      demo.ServiceSecret,
 		"license_key":         demo.LicenseKey,
 		"expired_license_key": demo.ExpiredLicenseKey,
 		"shop_id":             demo.ShopID,
-		"shops":               shops,
-	}
+	})
 }
 
 // ShopOptions describe a new simulated shop.
@@ -150,34 +94,9 @@ type ShopOptions struct {
 
 // NewShop adds a shop and returns its credentials.
 func (s *Sim) NewShop(o ShopOptions) Creds {
-	now := s.env.Clock.Now()
-	if o.Span <= 0 {
-		o.Span = 30 * 24 * time.Hour
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := len(s.shopOrder)
-	sh := newShop(o, s.env.Seed+int64(n)*7919, now)
-	s.shops[o.ID] = sh
-	s.shopOrder = append(s.shopOrder, o.ID)
-	return sh.creds
-}
-
-// AddOrders implements sandbox.Simulator: n orders dated now.
-func (s *Sim) AddOrders(shopID string, n int) error { return s.AddOrdersOver(shopID, n, 0) }
-
-// AddOrdersOver adds n orders spread evenly over span ending now (never
-// before the newest order), so tests can build busy hours after a lull.
-func (s *Sim) AddOrdersOver(shopID string, n int, span time.Duration) error {
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh, ok := s.shops[shopID]
-	if !ok {
-		return fmt.Errorf("ショップ %s はありません", shopID)
-	}
-	sh.add(n, now, span)
-	return nil
+	return s.Open(o.Orders, o.Span, 30*24*time.Hour, func(_ int, seed int64, now time.Time) (string, *shop) {
+		return o.ID, newShop(o, seed, now)
+	}).creds
 }
 
 // DisableFunction switches an RMS function (e.g. "rpay.order.searchOrder")
@@ -188,9 +107,9 @@ func (s *Sim) DisableFunction(shopID, fn string) { s.setFunction(shopID, fn, tru
 func (s *Sim) EnableFunction(shopID, fn string) { s.setFunction(shopID, fn, false) }
 
 func (s *Sim) setFunction(shopID, fn string, off bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sh := s.shops[shopID]; sh != nil {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	if sh := s.Shop(shopID); sh != nil {
 		sh.disabled[fn] = off
 	}
 }
@@ -239,72 +158,37 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		gateway(w, http.StatusUnauthorized, rakuten.CodeUnauthorised, "Un-Authorised")
 		return
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	disabled := sh.disabled[rt.function]
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	if disabled {
 		gateway(w, http.StatusForbidden, rakuten.CodeFunctionNotEnabled, "Function not enabled: "+rt.function)
 		return
 	}
-	lim := limits[rt.bucket]
-	if !s.limits.Allow(sh.creds.ShopID, rt.bucket, lim.rate, lim.burst) {
-		gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests") // [I]
+	if !s.Admit(w, r, sh.creds.ShopID, rt.op, rt.bucket, limits[rt.bucket], replies(sh.creds.ShopID)) {
 		return
 	}
-	if f, ok := s.faults.Take(sh.creds.ShopID, rt.op); ok {
-		switch f.Kind {
-		case kit.FaultThrottle:
-			gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests")
-			return
-		case kit.FaultServerError:
-			writeJSON(w, http.StatusInternalServerError, map[string]any{"Results": map[string]string{"message": "Internal Server Error"}})
-			return
-		case kit.FaultMaintenance:
-			gateway(w, http.StatusServiceUnavailable, rakuten.CodeMaintenance, "System Maintenance") // [I]
-			return
-		case kit.FaultTimeout:
-			kit.Hold(r, 2*time.Minute)
-			http.Error(w, "Gateway Timeout", http.StatusGatewayTimeout)
-			return
-		case kit.FaultSlow:
-			kit.Hold(r, f.Delay)
-		case kit.FaultMalformed:
-			w.Header().Set("Content-Type", rakuten.ContentTypeJSON)
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write([]byte(`{"orderNumberList":["` + sh.creds.ShopID + `-2026`))
-			return
-		}
-	}
-	rt.h(s, sh, w, r, s.env.Clock.Now())
+	rt.h(s, sh, w, r, s.Now())
 }
 
 // authenticate finds the shop of the ESA header; expired reports a key past
 // its date (the expired demo key, or the real one under the fault).
 func (s *Sim) authenticate(r *http.Request) (*shop, bool) {
-	h := r.Header.Get("Authorization")
-	raw, ok := strings.CutPrefix(h, "ESA ")
+	secret, key, ok := kit.SchemeCredentials(r, "ESA")
 	if !ok {
 		return nil, false
 	}
-	dec, err := base64.StdEncoding.DecodeString(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, false
-	}
-	secret, key, ok := strings.Cut(string(dec), ":")
-	if !ok {
-		return nil, false
-	}
-	now := s.env.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, id := range s.shopOrder {
-		sh := s.shops[id]
+	now := s.Now()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	for _, sh := range s.AllShops() {
+		id := sh.creds.ShopID
 		if sh.creds.ServiceSecret != secret {
 			continue
 		}
 		switch key {
 		case sh.creds.LicenseKey:
-			return sh, now.After(sh.creds.LicenseExpiresAt) || s.faults.Active(id, kit.FaultExpiredCredential)
+			return sh, now.After(sh.creds.LicenseExpiresAt) || s.Faults().Active(id, kit.FaultExpiredCredential)
 		case sh.creds.ExpiredLicenseKey:
 			return sh, true
 		}
@@ -325,10 +209,25 @@ func rakutenGateway(code, msg string) rakuten.GatewayError {
 	return g
 }
 
+// replies are RMS's answers to the injected faults; the gateway's limit
+// answers as the throttle fault does [I].
+func replies(shopID string) kit.Replies {
+	return kit.Replies{
+		Throttle: func(w http.ResponseWriter) {
+			gateway(w, http.StatusTooManyRequests, rakuten.CodeTooManyRequests, "Too Many Requests") // [I]
+		},
+		ServerError: func(w http.ResponseWriter) {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"Results": map[string]string{"message": "Internal Server Error"}})
+		},
+		Maintenance: func(w http.ResponseWriter) {
+			gateway(w, http.StatusServiceUnavailable, rakuten.CodeMaintenance, "System Maintenance") // [I]
+		},
+		Malformed: `{"orderNumberList":["` + shopID + `-2026`, MalformedType: rakuten.ContentTypeJSON,
+	}
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", rakuten.ContentTypeJSON)
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	kit.WriteJSON(w, status, rakuten.ContentTypeJSON, v)
 }
 
 func messages(status int, w http.ResponseWriter, ms ...rakuten.Message) {

@@ -62,27 +62,14 @@ func newShop(id string, seed int64, now time.Time) *shop {
 	}
 }
 
-// add appends n orders spread over span ending at now, never before the
-// newest existing order so the slice stays sorted.
-func (sh *shop) add(n int, now time.Time, span time.Duration) {
-	if n <= 0 {
-		return
-	}
-	end := now.Unix()
-	start := end - int64(span/time.Second)
-	if len(sh.orders) > 0 {
-		last := sh.orders[len(sh.orders)-1].at
-		start, end = max(start, last), max(end, last)
-	}
-	base := len(sh.orders)
-	sh.orders = append(sh.orders, make([]rec, n)...)
-	for i := range n {
-		at := start
-		if n > 1 {
-			at = start + (end-start)*int64(i)/int64(n-1)
-		}
-		sh.orders[base+i] = rec{at: at}
-	}
+// Creds implements kit.Shop.
+func (sh *shop) Creds() Creds { return sh.creds }
+
+// Add implements kit.Shop: never before the newest existing order, so the
+// slice stays sorted.
+func (sh *shop) Add(n int, from, to time.Time) {
+	sh.orders = kit.AppendSpread(sh.orders, n, from, to, func(r rec) int64 { return r.at },
+		func(i int, at int64) rec { return rec{at: at} })
 }
 
 // serial is the order's serial_code: its order date and a six-digit
@@ -293,7 +280,7 @@ func (s *Sim) retrieve(sh *shop, w http.ResponseWriter, r *http.Request, _ []str
 		want[st] = true
 	}
 	lo, hi := since.Unix(), until.Unix()
-	s.mu.Lock()
+	s.Mu.Lock()
 	var hits []int
 	first, last := 0, len(sh.orders)
 	if req.DateType != shopserve.DateTypeUpdated {
@@ -315,7 +302,7 @@ func (s *Sim) retrieve(sh *shop, w http.ResponseWriter, r *http.Request, _ []str
 	for k := req.From; k < len(hits) && k < req.From+req.Size; k++ {
 		resp.Orders = append(resp.Orders, sh.order(hits[k], now))
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -325,8 +312,8 @@ func (s *Sim) bySerial(sh *shop, w http.ResponseWriter, req shopserve.RetrieveRe
 		writeErr(w, http.StatusBadRequest, shopserve.CodeInvalidParameter, "serial_codes", "serial_codesは100件まで、sizeは1〜100です")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
 	var hits []int
 	for _, sc := range req.SerialCodes {
 		if i, ok := sh.index(sc); ok {
@@ -359,8 +346,8 @@ func (s *Sim) statusUpdate(sh *shop, w http.ResponseWriter, r *http.Request, arg
 			"このサンドボックスは order_status=confirmed と shipping_status=shipped の更新を扱います")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
 	i, ok := sh.index(args[0])
 	if !ok {
 		writeErr(w, http.StatusNotFound, shopserve.CodeNotFound, "serial_code", "受注が見つかりません")
@@ -453,10 +440,10 @@ func (s *Sim) itemStock(sh *shop, w http.ResponseWriter, r *http.Request, args [
 			return
 		}
 	}
-	s.mu.Lock()
+	s.Mu.Lock()
 	sh.stock[strings.TrimSpace(item.ItemNumber+" "+opt)] = Stock{Quantity: q, Unlimited: req.Unlimited == shopserve.Yes, LowStockQuantity: req.LowStockQuantity}
 	sh.stockCalls++
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	writeJSON(w, http.StatusOK, shopserve.StockResponse{ItemCode: item.ItemNumber, Quantity: req.Quantity})
 }
 
