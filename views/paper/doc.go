@@ -28,14 +28,15 @@ var tokyo = time.FixedZone("JST", 9*60*60)
 // doc is one PDF being drawn, with the embedded font and fixed metadata
 // (so the same input gives the same bytes).
 type doc struct {
-	pdf *fpdf.Fpdf
+	pdf  *fpdf.Fpdf
+	size float64 // current font size, pt
 }
 
 func newDoc(orientation, size string, at time.Time, title string) *doc {
 	f := fpdf.New(orientation, "mm", size, "")
 	f.SetCompression(true)
 	f.AddUTF8FontFromBytes(fontFamily, "", ipaexGothic)
-	f.SetFont(fontFamily, "", 10)
+	f.SetFont(fontFamily, "", 10) // doc.size 0: the first setSize emits it on the page
 	f.SetTitle(title, true)
 	f.SetCreator("Renkei", true)
 	f.SetProducer("Renkei", true)
@@ -57,26 +58,39 @@ func (d *doc) Write(w io.Writer) error {
 	return nil
 }
 
-// text writes s at (x, y) in size pt, shrinking the size until it fits in
-// w mm so an address stays on one line (and in one piece for a reader).
+// text writes s at (x, y) in size pt, shrunk to fit in w mm (when w > 0) so
+// an address stays on one line (and in one piece for a reader).
 func (d *doc) text(x, y, w float64, size float64, s string) {
-	d.pdf.SetFontSize(size)
-	for size > 6 && w > 0 && d.pdf.GetStringWidth(s) > w {
-		size -= 0.5
-		d.pdf.SetFontSize(size)
-	}
+	d.fit(size, w, s)
 	d.pdf.Text(x, y, s)
 }
 
 // cell writes s in a box of w mm, aligned ("L", "R", "C"), shrinking as text does.
 func (d *doc) cell(x, y, w, h, size float64, s, align, border string) {
-	d.pdf.SetFontSize(size)
-	for size > 6 && d.pdf.GetStringWidth(s) > w-2 {
-		size -= 0.5
-		d.pdf.SetFontSize(size)
-	}
+	d.fit(size, w-2, s)
 	d.pdf.SetXY(x, y)
 	d.pdf.CellFormat(w, h, s, border, 0, align, false, 0, "")
+}
+
+// fit selects the largest size up to size (in 0.5 pt steps, at least 6 pt)
+// at which s fits in w mm. Width grows linearly with the size, so it is
+// measured once; the size is set only when it changes, since every change
+// is an operator in the page's content (and memory until the PDF is written).
+func (d *doc) fit(size, w float64, s string) {
+	d.setSize(size)
+	if w > 0 {
+		if sw := d.pdf.GetStringWidth(s); sw > w {
+			size = max(6, float64(int(size*w/sw*2))/2)
+			d.setSize(size)
+		}
+	}
+}
+
+func (d *doc) setSize(size float64) {
+	if size != d.size {
+		d.size = size
+		d.pdf.SetFontSize(size)
+	}
 }
 
 // yen formats an amount in minor units of cur (JPY has none).
