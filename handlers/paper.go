@@ -14,9 +14,10 @@ import (
 )
 
 // printPaper downloads a paper for the orders chosen on 出荷リスト (the
-// ticked ones, or all matching its filter): ピッキングリスト, 納品書 or
-// Renkei's own 送り状, or the 送り状 CSV of a carrier's software. The print is recorded (履歴, APIステータス) before the
-// PDF streams out, since nothing can be reported once it has started.
+// ticked ones, or all matching its filter): ピッキングリスト, 納品書, Renkei's
+// own 送り状, or the 送り状 CSV of a carrier's software. The print is
+// recorded (履歴, APIステータス) before the file streams out, since nothing
+// can be reported once it has started.
 func (h *handler) printPaper(w http.ResponseWriter, r *http.Request) {
 	ids, back, msg, err := h.chosenShipOrders(r)
 	if err != nil {
@@ -27,33 +28,12 @@ func (h *handler) printPaper(w http.ResponseWriter, r *http.Request) {
 		redirectDone(w, r, back, msg)
 		return
 	}
-	ctx, actor, now := r.Context(), currentUser(r).Name, h.Now()
 	kind, format, _ := strings.Cut(r.PostFormValue("paper"), ":")
-	p := domain.Paper(kind)
-	switch p {
+	switch domain.Paper(kind) {
 	case domain.PaperPickingList:
-		pl, err := h.Store.PickingList(ctx, ids)
-		if err == nil {
-			_, err = h.Store.RecordPrinted(ctx, ids, p, actor)
-		}
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		pl.PrintedAt = now
-		sendHeaders(w, paper.DownloadFor(p.Label(), 1, now))
-		h.logPaperError(r, paper.PickingList(w, pl))
+		h.printPickingList(w, r, ids)
 	case domain.PaperPackingSlip:
-		if _, err := h.Store.RecordPrinted(ctx, ids, p, actor); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		d := paper.DownloadFor(p.Label(), len(ids), now)
-		sendHeaders(w, d)
-		b := paper.NewBundle(w, p.Label(), len(ids), now,
-			func() paper.Doc[domain.PackingSlip] { return paper.NewPackingSlips(now) },
-			func(s domain.PackingSlip) int64 { return s.Order.ID })
-		h.logPaperError(r, closeAfter(b.Close, h.Store.PackingSlips(ctx, ids, b.Add)))
+		h.printPackingSlips(w, r, ids)
 	case domain.PaperOwnLabel:
 		h.printLabels(w, r, ids, back)
 	case domain.PaperCarrierCSV:
@@ -61,6 +41,34 @@ func (h *handler) printPaper(w http.ResponseWriter, r *http.Request) {
 	default:
 		redirectDone(w, r, back, "印刷する帳票を選んでください。")
 	}
+}
+
+func (h *handler) printPickingList(w http.ResponseWriter, r *http.Request, ids []int64) {
+	ctx, p := r.Context(), domain.PaperPickingList
+	pl, err := h.Store.PickingList(ctx, ids)
+	if err == nil {
+		_, err = h.Store.RecordPrinted(ctx, ids, p, currentUser(r).Name)
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	pl.PrintedAt = h.Now()
+	sendHeaders(w, paper.DownloadFor(p.Label(), 1, pl.PrintedAt))
+	h.logPaperError(r, paper.PickingList(w, pl))
+}
+
+func (h *handler) printPackingSlips(w http.ResponseWriter, r *http.Request, ids []int64) {
+	ctx, p, now := r.Context(), domain.PaperPackingSlip, h.Now()
+	if _, err := h.Store.RecordPrinted(ctx, ids, p, currentUser(r).Name); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	sendHeaders(w, paper.DownloadFor(p.Label(), len(ids), now))
+	b := paper.NewBundle(w, p.Label(), len(ids), now,
+		func() paper.Doc[domain.PackingSlip] { return paper.NewPackingSlips(now) },
+		func(s domain.PackingSlip) int64 { return s.Order.ID })
+	h.logPaperError(r, closeAfter(b.Close, h.Store.PackingSlips(ctx, ids, b.Add)))
 }
 
 // printLabels assigns own label numbers to the orders that have none, then
