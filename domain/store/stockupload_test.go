@@ -127,3 +127,58 @@ func TestOldAppliedStockUploadSurvivesThePurge(t *testing.T) {
 		t.Fatalf("the old staged upload: %v, want it purged", err)
 	}
 }
+
+// 反映 writes the staged plan only while the stock is as the preview saw
+// it; when a SKU moved in between, the rows are planned again (a 上書き
+// still ends at the file's figure), and a 予備在庫数 change applied by an
+// operator is refused whole.
+func TestStockUploadAppliesAgainstTheStockOfNow(t *testing.T) {
+	cases := []struct {
+		name         string
+		csv          string
+		moveBy       int // 手動調整 between preview and 反映
+		mayChange    bool
+		wantOnHand   int
+		wantSafety   int
+		wantRefusal  string
+		wantLedgerAt int // rows of kind stocktake or safety
+	}{
+		{"unmoved", "商品コード,数量,予備在庫数\nSKU-A,5,2\n", 0, true, 5, 2, "", 2},
+		{"moved", "商品コード,数量\nSKU-A,5\n", 2, true, 5, 0, "", 1},
+		{"moved down", "商品コード,数量\nSKU-A,9\n", -1, true, 9, 0, "", 1},
+		{"safety by an operator", "商品コード,数量,予備在庫数\nSKU-A,5,2\n", 0, false, 1, 0, "予備在庫数の一括変更は管理者だけができます", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db := testdb.New(t)
+			st, ctx := store.New(db), context.Background()
+			stockProducts(t, db, "SKU-A")
+			if err := st.AdjustStock(ctx, "SKU-A", 1, "初期", "admin"); err != nil {
+				t.Fatal(err)
+			}
+			u := previewStock(t, st, c.csv, upload.StockOverwrite)
+			if c.moveBy != 0 {
+				if err := st.AdjustStock(ctx, "SKU-A", c.moveBy, "入荷", "operator"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := st.ApplyStockUpload(ctx, u.ID, "someone", c.mayChange)
+			if c.wantRefusal != "" {
+				if !store.IsStockError(err) || !strings.Contains(err.Error(), c.wantRefusal) {
+					t.Fatalf("apply: %v, want %q", err, c.wantRefusal)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			l, err := st.StockLevel(ctx, "SKU-A")
+			if err != nil || l.OnHand != c.wantOnHand || l.Safety != c.wantSafety {
+				t.Fatalf("level %+v (%v), want 実在庫数 %d 予備在庫数 %d", l, err, c.wantOnHand, c.wantSafety)
+			}
+			var n int
+			if err := db.Get(&n, `SELECT count(*) FROM stock_ledger WHERE kind IN ('stocktake', 'safety')`); err != nil || n != c.wantLedgerAt {
+				t.Fatalf("%d 棚卸調整/予備在庫数変更 rows (%v), want %d", n, err, c.wantLedgerAt)
+			}
+			assertLedgerMatches(t, db)
+		})
+	}
+}

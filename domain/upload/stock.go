@@ -201,3 +201,24 @@ type StockExportCSV struct {
 func StockRecord(l domain.StockLine) StockExportCSV {
 	return StockExportCSV{l.SKU, l.Name, l.JAN, l.OnHand, l.Allocated, l.Allocatable, l.Unshipped, l.Safety, l.Free}
 }
+
+// StockStep is a row's plan as 反映 writes it: the balances it was
+// decided against, those after it, and its change to 実在庫数 (a row of the
+// mode's kind) and to 予備在庫数 (a 予備在庫数変更 row), in that order.
+type StockStep struct {
+	Before, After            domain.StockLevel
+	OnHandDelta, SafetyDelta int
+}
+
+// Step adds a row's planned entries to before, as the ledger will.
+func Step(before domain.StockLevel, entries []domain.StockEntry) (StockStep, error) {
+	s := StockStep{Before: before, After: before}
+	for _, e := range entries {
+		if err := s.After.Apply(&e); err != nil {
+			return s, err
+		}
+		s.OnHandDelta += e.OnHandDelta
+		s.SafetyDelta += e.SafetyDelta
+	}
+	return s, nil
+}
