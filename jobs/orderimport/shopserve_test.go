@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,19 +13,16 @@ import (
 
 	"github.com/renkei-oss/renkei/domain"
 	"github.com/renkei-oss/renkei/domain/secretbox"
-	"github.com/renkei-oss/renkei/domain/store"
-	"github.com/renkei-oss/renkei/domain/store/testdb"
 	"github.com/renkei-oss/renkei/jobs"
 	"github.com/renkei-oss/renkei/jobs/orderimport"
 	"github.com/renkei-oss/renkei/marketplace"
 	"github.com/renkei-oss/renkei/marketplace/registry"
-	"github.com/renkei-oss/renkei/marketplace/sandbox"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/kit"
 	"github.com/renkei-oss/renkei/marketplace/sandbox/shopservesim"
 	"github.com/renkei-oss/renkei/marketplace/shopserve"
 )
 
-const ssStore = "import.wc"
+const ssStore = "import.wc" // jobtest's Shopserve test shop
 
 // ssFixture is the shared fixture against the ShopServe simulator: a store
 // with n orders spread over [t0-span, t0-1h], masters for its delivery and
@@ -45,54 +41,15 @@ func newShopserveFixture(t testing.TB, n int, span time.Duration) *ssFixture {
 // both sides; 0 switches limits and pacing off.
 func newShopserveFixtureRate(t testing.TB, n int, span time.Duration, factor float64) *ssFixture {
 	t.Helper()
-	f := &fixture{t: t, db: testdb.New(t), clock: kit.NewFrozenClock(t0), ids: map[string]int64{}}
-	f.st = store.New(f.db)
-	sb := sandbox.New(sandbox.Options{Seed: 11, Clock: f.clock, RateFactor: factor, RateLimitsOff: factor == 0, Simulators: []sandbox.Factory{
-		func(e kit.Env) sandbox.Simulator { return shopservesim.New(e) },
-	}})
-	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	sim := sb.Simulator("shopserve").(*shopservesim.Sim)
-	creds := sim.NewShop(shopservesim.ShopOptions{ID: ssStore})
-	must(t, sim.AddOrdersBetween(ssStore, n, t0.Add(-span), t0.Add(-time.Hour)))
-
-	m := domain.MarketplaceShopserve
-	f.conn = domain.Connection{ChannelName: "テスト " + m.Label(), Marketplace: m, Enabled: true, BaseURL: ts.URL + "/sandbox/shopserve/v2",
-		Params: map[string]string{domain.FieldShopserveStoreID: creds.StoreID}, Secrets: map[string]string{domain.FieldShopserveManagerKey: creds.ManagerKey}}
-	f.exec(`INSERT INTO ship_froms (name, postal_code, prefecture, address, phone) VALUES ('倉庫', '100-0001', '東京都', '千代田区1-1', '03-0000-0000')`)
-	f.exec(`INSERT INTO connections (channel_name, marketplace, base_url, ship_from_id) SELECT $1, $2, $3, id FROM ship_froms`,
-		f.conn.ChannelName, string(m), f.conn.BaseURL)
-	must(t, f.db.Get(&f.conn.ID, `SELECT id FROM connections`))
-	must(t, f.db.Get(&f.conn.ShipFromID, `SELECT id FROM ship_froms`))
-	f.exec(`INSERT INTO carriers (name) VALUES ('テスト運輸')`)
-	for _, name := range []string{"宅急便", "ネコポス", "クール宅急便", "コンビニ受取"} {
-		f.ids[name] = f.id(`INSERT INTO delivery_services (carrier_id, name) SELECT id, $1 FROM carriers WHERE name = 'テスト運輸' RETURNING id`, name)
-	}
-	for ch, svc := range map[string]string{"宅配便": "宅急便", "メール便": "ネコポス", "クール便": "クール宅急便", "コンビニ受取": "コンビニ受取"} {
-		f.exec(`INSERT INTO delivery_method_mappings (connection_id, channel_name, delivery_service_id) VALUES ($1, $2, $3)`, f.conn.ID, ch, f.ids[svc])
-	}
-	kinds := map[string]string{"クレジットカード": "credit_card", "PayPay": "credit_card", "代金引換": "cod", "銀行振込": "prepaid",
-		"コンビニ(番号端末式)": "prepaid", "後払い": "deferred"}
-	for p, kind := range kinds {
-		f.ids[p] = f.id(`INSERT INTO payment_methods (name, kind) VALUES ($1, $2) RETURNING id`, "当社 "+p, kind)
-		f.mapPayment(p)
-	}
-	for _, it := range kit.NewGen(0, t0).Catalog() {
-		for _, v := range it.Variants {
-			f.exec(`INSERT INTO products (sku, name) VALUES ($1, $2)`, v.SKU, it.Name)
-		}
-	}
-	opts := registry.Clients{Transport: marketplace.Transport{Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, Timeout: 5 * time.Second,
-		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond}}
-	f.runner = &orderimport.Runner{Store: f.st, Searcher: orderimport.Searchers(opts), Now: f.clock.Now}
+	f := newFixtureWith(t, fixtureOptions{marketplace: domain.MarketplaceShopserve, orders: n, span: span, rateFactor: factor})
 	// Expectations come from a client of our own that sees every order.
 	f.search = shopserve.New(shopserve.Config{
 		BaseURL:    f.conn.BaseURL,
-		StoreID:    creds.StoreID,
-		ManagerKey: creds.ManagerKey,
+		StoreID:    f.conn.Params[domain.FieldShopserveStoreID],
+		ManagerKey: f.conn.Secrets[domain.FieldShopserveManagerKey],
 		Transport:  marketplace.Transport{Pacer: marketplace.NewPacer(factor), Now: f.clock.Now, BackoffBase: 5 * time.Millisecond},
 	})
-	return &ssFixture{fixture: f, sim: sim}
+	return &ssFixture{fixture: f, sim: f.Sim.(*shopservesim.Sim)}
 }
 
 // expected lists the orders of [from, to) an import must account for,
@@ -162,7 +119,9 @@ func (f *ssFixture) assertStored(want map[string]domain.ImportClass) {
 	}
 }
 
-func TestShopserveDiffTwiceAddsNothing(t *testing.T) {
+// A diff imports the 未確認 orders that carry a provisional 問い合わせ番号
+// and lists the others as waiting for it, with the reason.
+func TestShopserveDiffListsOrdersWaitingForTheirNumber(t *testing.T) {
 	f := newShopserveFixture(t, 200, 6*24*time.Hour)
 	first := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
 	want := f.expected(t0.Add(-7*24*time.Hour), t0)
@@ -171,23 +130,11 @@ func TestShopserveDiffTwiceAddsNothing(t *testing.T) {
 	if first.Counts.Created != ship || first.Counts.Held != 0 || first.Counts.Skipped != waiting {
 		t.Fatalf("first diff: %s; want %d created, none held, %d skipped as waiting", describe(first), ship, waiting)
 	}
-	again := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
-	if again.Counts.Created != 0 || again.Counts.Updated != 0 || f.shipOrders() != ship {
-		t.Fatalf("second diff: %s", describe(again))
-	}
-	// New orders after the cursor: the next diff takes exactly those.
-	f.clock.Advance(10 * time.Minute)
-	must(t, f.sim.AddOrders(ssStore, 20))
-	f.clock.Advance(time.Minute)
-	third := f.run(domain.ImportRequest{Mode: domain.ImportDiff})
-	want = f.expected(t0.Add(-7*24*time.Hour), f.clock.Now())
-	f.assertStored(want)
-	if third.Counts.Created == 0 || third.Counts.Created > 20 || f.shipOrders() != classCount(want, domain.ClassShipOrder) {
-		t.Fatalf("third diff: %s, stored %d, want %d", describe(third), f.shipOrders(), classCount(want, domain.ClassShipOrder))
-	}
 }
 
-func TestShopserveRangeInWeekWindows(t *testing.T) {
+// Every V2-M-0024 call of a range import asks for 未確認 orders of one
+// week at most.
+func TestShopserveRangeAsksOneWeekAtMost(t *testing.T) {
 	f := newShopserveFixture(t, 300, 20*24*time.Hour)
 	run := f.run(threeWeeks())
 	if run.Counts.WindowsTotal != 3 {
@@ -211,35 +158,6 @@ func TestShopserveRangeInWeekWindows(t *testing.T) {
 		if err1 != nil || err2 != nil || until.Sub(since) >= 7*24*time.Hour || len(q.OrderStatus) != 1 || q.OrderStatus[0] != shopserve.OrderUnconfirmed {
 			t.Fatalf("request %s", r)
 		}
-	}
-	// The same range again stores nothing new.
-	again := f.run(threeWeeks())
-	if again.Counts.Created != 0 || f.shipOrders() != classCount(want, domain.ClassShipOrder) {
-		t.Fatalf("second range: %s", describe(again))
-	}
-}
-
-func TestShopserveCrashResumeExactlyOnce(t *testing.T) {
-	f := newShopserveFixture(t, 300, 20*24*time.Hour)
-	ctx, cancel := context.WithCancel(context.Background())
-	f.runner.AfterWindow = func(_ domain.ImportRun, done int) {
-		if done == 1 {
-			cancel()
-		}
-	}
-	run, err := f.runner.Run(ctx, f.conn, threeWeeks(), "テスト")
-	if err == nil || run.State != domain.ImportCancelled || run.Counts.WindowsDone != 1 {
-		t.Fatalf("cancelled run: err %v state %s %s", err, run.State, describe(run))
-	}
-	partial := f.shipOrders()
-	f.runner.AfterWindow = nil
-	resumed := f.run(threeWeeks())
-	if resumed.ID != run.ID || resumed.Counts.WindowsDone != 3 || f.shipOrders() <= partial {
-		t.Fatalf("did not resume run %d: %s", run.ID, describe(resumed))
-	}
-	f.assertStored(f.expected(run.From, run.To))
-	if resumed.Counts.Created != f.shipOrders() {
-		t.Fatalf("created %d over both parts, stored %d", resumed.Counts.Created, f.shipOrders())
 	}
 }
 

@@ -30,6 +30,9 @@ type Simulator interface {
 	Shops() []string
 	// AddOrders adds n new orders to shop, dated now on the sandbox clock.
 	AddOrders(shop string, n int) error
+	// AddOrdersBetween adds n orders to shop spread evenly from from to to
+	// (kit.Shop.Add says whether at to), so tests fill a window exactly.
+	AddOrdersBetween(shop string, n int, from, to time.Time) error
 	Faults() *kit.Faults
 	Limits() *kit.RateLimits
 }
