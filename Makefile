@@ -8,6 +8,7 @@ DEVENV := $(GO) run ./cmd/devenv
 # Fuzz targets `make test` runs briefly, as "./package:FuzzName" entries.
 # Add yours here, e.g. FUZZ_TARGETS += ./domain/upload:FuzzDecode
 FUZZ_TARGETS :=
+FUZZ_TARGETS += ./domain/carrierfile:FuzzSlotHours
 FUZZ_TARGETS += ./marketplace/amazon:FuzzParseOrders
 FUZZ_TARGETS += ./marketplace/futureshop:FuzzParseSearch
 FUZZ_TARGETS += ./marketplace/interpark:FuzzParseOrderList

@@ -142,9 +142,9 @@ func slotHours(slot string) (from, to int, ok bool) {
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
-			n, in = n*10+int(r-'0'), true
+			n, in = min(n*10+int(r-'0'), 10000), true // capped: no hour is that long
 		case r >= '０' && r <= '９':
-			n, in = n*10+int(r-'０'), true
+			n, in = min(n*10+int(r-'０'), 10000), true
 		default:
 			if in {
 				nums = append(nums, n)
@@ -169,7 +169,7 @@ func slotHours(slot string) (from, to int, ok bool) {
 	if len(hours) == 1 && hours[0] >= 100 { // 1416
 		hours = []int{hours[0] / 100, hours[0] % 100}
 	}
-	if len(hours) != 2 || hours[0] >= hours[1] || hours[1] > 24 {
+	if len(hours) != 2 || hours[0] < 0 || hours[0] >= hours[1] || hours[1] > 24 {
 		return 0, 0, false
 	}
 	return hours[0], hours[1], true

@@ -175,3 +175,24 @@ func TestWriterShiftJIS(t *testing.T) {
 		t.Errorf("ParseOrderRef = %d %v", id, ok)
 	}
 }
+
+// Time slots come from channels as free text: any text either reads as a
+// window within the day or as none, and every layout's row keeps its width.
+func FuzzSlotHours(f *testing.F) {
+	for _, s := range []string{"午前中", "14-16時", "１４時～１６時", "14:00-16:00", "1416", "", "9999", "::"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, slot string) {
+		from, to, ok := slotHours(slot)
+		if ok && !(from >= 0 && from < to && to <= 24) {
+			t.Fatalf("slotHours(%q) = %d, %d", slot, from, to)
+		}
+		s := sample()
+		s.Slip.Order.TimeSlot = slot
+		for _, fm := range Formats() {
+			if len(fm.Row(s)) != len(fm.Header()) {
+				t.Fatalf("%s: row width changed for %q", fm.Key, slot)
+			}
+		}
+	})
+}
