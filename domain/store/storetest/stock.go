@@ -57,8 +57,8 @@ func LoadReadyOrders(tb testing.TB, db *sqlx.DB, n, skus int) int {
 	exec(tb, db, `INSERT INTO ship_orders (connection_id, marketplace, channel_order_no, status, api_status, payment_status, ordered_at)
 		SELECT $1, 'rakuten', 'R-' || g, 'ready', 'unlinked', 'paid', now() - interval '30 days' + g * interval '1 second'
 		FROM generate_series(1, $2::int) g`, conn, n)
-	// Line j of order g exists when j ≤ 1 + g % 3; its SKU walks the range
-	// with a stride coprime to it, so lines of one order differ.
+	// Line j of order g exists when j ≤ 1 + g % 3; its SKU steps by 3 per
+	// line, so the lines of one order differ unless skus divides 3, 6.
 	var lines int
 	if err := db.Get(&lines, `WITH ins AS (
 		INSERT INTO ship_order_lines (ship_order_id, line_no, sku, quantity)
