@@ -33,3 +33,7 @@ func UnshipRefusal(o ShipOrder, role Role) string {
 	}
 	return ""
 }
+
+// TakesTracking reports whether 問番 may be uploaded for an order in s: the
+// warehouse labels orders it is about to ship, 出荷待ち or 引当済.
+func TakesTracking(s Status) bool { return s == StatusReady || s == StatusAllocated }

@@ -18,6 +18,11 @@ import (
 func (h *handler) shipmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ship-orders/{id}/ship", h.confirmShipment)
 	mux.Handle("POST /ship-orders/{id}/unship", h.requireAdmin(h.cancelShipment))
+	mux.HandleFunc("GET "+trackingUploadPath, h.trackingUploadPage)
+	mux.HandleFunc("GET "+trackingUploadPath+"/template", h.trackingTemplate)
+	mux.HandleFunc("POST "+trackingUploadPath, h.uploadTracking)
+	mux.HandleFunc("GET "+trackingUploadPath+"/{id}", h.trackingUploadPreview)
+	mux.HandleFunc("POST "+trackingUploadPath+"/{id}/apply", h.applyTrackingUpload)
 }
 
 // confirmShipment is 出荷確定 of one order from its page.

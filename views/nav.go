@@ -19,6 +19,7 @@ var Nav = []NavItem{
 	{Label: "出荷指示", Children: []NavItem{
 		{Label: "出荷リスト", Path: "/ship-orders", Ready: true},
 		{Label: "出荷指示取込", Path: "/ship-orders/import", Ready: true},
+		{Label: "問番アップロード", Path: "/shipping/tracking-upload", Ready: true},
 	}},
 	{Label: "在庫", Children: []NavItem{
 		{Label: "在庫一覧", Path: "/stock", Ready: true},
