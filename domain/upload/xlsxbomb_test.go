@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"hash/crc32"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -106,5 +107,88 @@ func TestXLSXBombRefusedWithoutMemory(t *testing.T) {
 	}
 	if grown := after.TotalAlloc - before.TotalAlloc; grown > 100<<20 {
 		t.Errorf("reading the bomb allocated %d MB, want < 100 MB", grown>>20)
+	}
+}
+
+// xlsxWithCell builds an .xlsx with a header row and one data row whose
+// second cell holds cell. excelize cuts what it writes at Excel's limit, so
+// the cell is put into the shared strings afterwards, as another program
+// could write it.
+func xlsxWithCell(t *testing.T, cell string) []byte {
+	t.Helper()
+	const placeholder = "CELL-PLACEHOLDER"
+	f := excelize.NewFile()
+	for ref, v := range map[string]string{"A1": "商品コード", "B1": "商品名", "A2": "S-1", "B2": placeholder} {
+		if err := f.SetCellValue("Sheet1", ref, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var plain bytes.Buffer
+	if err := f.Write(&plain); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(plain.Bytes()), int64(plain.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	replaced := false
+	for _, e := range zr.File {
+		if e.Name != "xl/sharedStrings.xml" {
+			if err := zw.Copy(e); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		rc, err := e.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		xml, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		replaced = bytes.Contains(xml, []byte(placeholder))
+		w, err := zw.Create(e.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(bytes.Replace(xml, []byte(placeholder), []byte(cell), 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !replaced {
+		t.Fatal("the placeholder is not in xl/sharedStrings.xml")
+	}
+	return out.Bytes()
+}
+
+func TestXLSXCellLengthCap(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		chars   int
+		refused bool
+	}{
+		{"at Excel's limit", MaxCellChars, false},
+		{"one over", MaxCellChars + 1, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// Multi-byte characters: the cap counts characters, not bytes.
+			tab, err := Read(bytes.NewReader(xlsxWithCell(t, strings.Repeat("あ", tt.chars))))
+			if !tt.refused {
+				if err != nil || len(tab.Rows) != 1 || len([]rune(tab.Rows[0].Cells[1])) != tt.chars {
+					t.Fatalf("cell of %d characters: err = %v", tt.chars, err)
+				}
+				return
+			}
+			if !IsFileError(err) || !strings.Contains(err.Error(), "Excelファイルの2行目に32767文字を超えるセルがあります") {
+				t.Errorf("cell of %d characters: err = %v", tt.chars, err)
+			}
+		})
 	}
 }
