@@ -13,6 +13,8 @@
 // protocols live under marketplace/sandbox.
 package marketplace
 
+import "github.com/renkei-oss/renkei/domain"
+
 // Marketplace keys, as used in connection rows, the API log and the
 // sandbox's credentials.json.
 const (
@@ -23,19 +25,7 @@ const (
 	Interpark  = "interpark"
 )
 
-// DisplayName is the Japanese name shown to operators.
-func DisplayName(key string) string {
-	switch key {
-	case Rakuten:
-		return "楽天市場"
-	case Amazon:
-		return "Amazon"
-	case Futureshop:
-		return "futureshop"
-	case Shopserve:
-		return "Eストアー（ショップサーブ）"
-	case Interpark:
-		return "Interpark"
-	}
-	return key
-}
+// DisplayName is the name shown to operators: the one domain.Marketplace's
+// Label gives, so a marketplace is called the same on every page and in
+// every message.
+func DisplayName(key string) string { return domain.Marketplace(key).Label() }
